@@ -1,0 +1,15 @@
+"""nbteach: backpropagation as chapter 2 of Nielsen's *Neural Networks and Deep Learning*
+teaches it, computed stage by stage so a learner can look at every number."""
+from .activations import sigmoid, sigmoid_prime, linear, tanh, relu, Activation
+from .costs import QuadraticCost, CrossEntropyCost
+from .network import Network, TrainingDiverged
+from .trace import BackpropTrace, Step, Hadamard
+from .saving import save, load
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "TrainingDiverged", "sigmoid", "sigmoid_prime", "linear", "tanh", "relu",
+    "Activation", "QuadraticCost", "CrossEntropyCost", "BackpropTrace", "Step", "Hadamard",
+    "save", "load",
+]

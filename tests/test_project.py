@@ -1,0 +1,60 @@
+"""The project's own promises: dependencies agree, the layout is as documented."""
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names(specs):
+    return {re.split(r"[<>=!~ \[]", s.strip(), maxsplit=1)[0].lower() for s in specs}
+
+
+def _environment_yml():
+    conda, pip, in_pip, in_deps = [], [], False, False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        stripped = line.split("#", 1)[0].rstrip()
+        if not stripped.strip():
+            continue
+        if not stripped.startswith(" "):
+            in_deps = stripped == "dependencies:"
+            continue
+        if not in_deps:
+            continue
+        if stripped.strip() == "- pip:":
+            in_pip = True
+            continue
+        m = re.match(r"^(\s*)- (.+)$", stripped)
+        if not m:
+            in_pip = False if not stripped.startswith(" ") else in_pip
+            continue
+        indent, item = len(m.group(1)), m.group(2).strip()
+        if in_pip and indent > 2:
+            pip.append(item)
+        else:
+            in_pip = False
+            conda.append(item)
+    return conda, pip
+
+
+def test_environment_yml_names_the_same_runtime_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _names(project["dependencies"])
+    conda, pip = _environment_yml()
+    conda_names = _names(conda) - {"python", "pip"}
+    assert conda_names == runtime
+    tests = _names(project["optional-dependencies"]["test"])
+    assert _names(p for p in pip if not p.startswith("-e")) == tests
+    assert "-e ." in pip
+
+
+def test_environment_yml_pins_python_in_the_form_binder_reads():
+    conda, _ = _environment_yml()
+    assert "python=3.11" in conda
+
+
+def test_ci_script_is_strict_bash_and_runs_make_test():
+    text = (ROOT / ".ci" / "run").read_text()
+    assert text.startswith("#!/usr/bin/env bash")
+    assert "set -euo pipefail" in text
+    assert "make test" in text

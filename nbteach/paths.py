@@ -1,0 +1,108 @@
+"""Backpropagation as a sum over paths: the chapter's "big picture" section, in numbers.
+
+A small change Δw^l_jk in one weight changes a^l_j, which changes every activation of the
+next layer, and so on until the cost. Along one path j -> q -> ... -> m through the layers,
+the change is multiplied by one *rate factor* per edge:
+
+    ∂a^l_j/∂w^l_jk      = σ'(z^l_j) a^{l-1}_k
+    ∂a^{r+1}_q/∂a^r_p   = σ'(z^{r+1}_q) w^{r+1}_qp
+    ∂C/∂a^L_m           = the cost derivative at output m
+
+and ∂C/∂w^l_jk is the sum, over every path, of the product of its rate factors (the book's
+equation (53)). ``paths_for_weight`` lists every path with its factors, so a learner can
+check that the sum equals what backprop computes. The number of paths is the product of the
+layer sizes after l, so this is for tiny networks only (it refuses more than ``MAX_PATHS``).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .backprop import backprop_stages
+from .checks import check_pair
+
+__all__ = ["Path", "PathSum", "paths_for_weight", "MAX_PATHS"]
+
+MAX_PATHS = 100_000
+
+
+@dataclass(frozen=True)
+class Path:
+    """One path from w^l_jk to C: the neuron visited in each layer and the rate factors."""
+
+    neurons: tuple      # ((layer, neuron), ...) from (l, j) to (L, m); neurons count from 0
+    factors: tuple      # ((label, value), ...) one per edge, the last is ∂C/∂a^L_m
+    rate: float         # the product of the factors
+
+    def __str__(self):
+        route = " → ".join(f"a^{l}_{n}" for l, n in self.neurons) + " → C"
+        return f"{route}: " + " × ".join(f"{v:+.4f}" for _, v in self.factors) + f" = {self.rate:+.6f}"
+
+
+@dataclass(frozen=True)
+class PathSum:
+    """Every path from one weight to the cost, their sum, and backprop's value beside it."""
+
+    layer: int
+    j: int
+    k: int
+    paths: tuple
+    total: float        # sum of the paths' rates
+    backprop: float     # ∂C/∂w^l_jk from backprop (BP1..BP4)
+
+    @property
+    def weight_name(self):
+        return f"w^{self.layer}_{self.j}{self.k}"
+
+    def __str__(self):
+        lines = [str(p) for p in self.paths]
+        lines.append(f"sum over {len(self.paths)} path(s): {self.total:+.10f}")
+        lines.append(f"backprop ∂C/∂{self.weight_name}: {self.backprop:+.10f}")
+        return "\n".join(lines)
+
+
+def paths_for_weight(net, x, y, l, j, k):
+    """List every path from the weight w^l_jk to the cost for one example (x, y).
+
+    Parameters
+    ----------
+    net : Network
+    x : (n_in, 1) array, y : (n_out, 1) array
+    l : book layer of the weight, 2..L
+    j : neuron in layer l (0-based row of ``weights[l-2]``)
+    k : neuron in layer l-1 (0-based column)
+    """
+    x, y = check_pair(x, y, net.n_in, net.n_out, single=True)
+    L = net.num_layers
+    if not (isinstance(l, (int, np.integer)) and 2 <= l <= L):
+        raise ValueError(f"l must be a book layer number from 2 to {L}; got {l!r}")
+    rows, cols = net.sizes[l - 1], net.sizes[l - 2]
+    if not (0 <= j < rows and 0 <= k < cols):
+        raise ValueError(f"w^{l} is {rows}×{cols}, so j must be in 0..{rows - 1} and k in "
+                         f"0..{cols - 1}; got j={j}, k={k}")
+    count = int(np.prod(net.sizes[l:], dtype=np.int64)) if l < L else 1
+    if count > MAX_PATHS:
+        raise ValueError(f"w^{l}_{j}{k} has {count} paths to the cost; this view is for tiny "
+                         f"networks (at most {MAX_PATHS} paths)")
+    ws, bs = net._params()
+    s = backprop_stages(ws, bs, x, y, net.activation, net.cost)
+    sp = s.sigma_primes                     # sp[i] = σ'(z^{i+2})
+    a = s.activations                       # a[i] = a^{i+1}
+
+    first = ("∂a/∂w", sp[l - 2][j, 0] * a[l - 2][k, 0])
+    paths = []
+    for route in itertools.product(*(range(n) for n in net.sizes[l:])):
+        neurons = [(l, j)] + [(l + 1 + r, n) for r, n in enumerate(route)]
+        factors = [first]
+        for (r, p), (_, q) in zip(neurons, neurons[1:]):
+            # ∂a^{r+1}_q / ∂a^r_p = σ'(z^{r+1}_q) w^{r+1}_qp; w^{r+1} is weights[r-1]
+            factors.append((f"∂a^{r + 1}_{q}/∂a^{r}_{p}", sp[r - 1][q, 0] * ws[r - 1][q, p]))
+        m = neurons[-1][1]
+        factors.append((f"∂C/∂a^{L}_{m}", s.nabla_a[m, 0]))
+        rate = float(np.prod([v for _, v in factors]))
+        paths.append(Path(tuple(neurons), tuple((n, float(v)) for n, v in factors), rate))
+    return PathSum(layer=l, j=j, k=k, paths=tuple(paths),
+                   total=float(sum(p.rate for p in paths)),
+                   backprop=float(s.nabla_w[l - 2][j, k]))

@@ -1,0 +1,72 @@
+"""Re-execute notebooks in place, keeping their outputs and widget state (``make notebooks``).
+
+Usage: ``python -m nbteach.tools.execute_notebooks [PATH ...]`` where each PATH is a
+notebook or a folder searched recursively (default: ``notebooks``). Each notebook runs in
+a fresh kernel with its own folder as working directory, in full mode (``NBTEACH_QUICK``
+unset), and is written back only if every cell ran; a failing notebook is left as it was.
+Widget state is stored in the notebook's metadata, so the saved file shows live widgets
+on nbviewer and in an HTML export.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def find_notebooks(paths):
+    found = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
+        elif p.suffix == ".ipynb" and p.exists():
+            found.append(p)
+        else:
+            raise FileNotFoundError(f"no notebook or folder at {p}")
+    return found
+
+
+def execute(path, timeout=900):
+    """Run one notebook top to bottom and save it atomically in place."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}},
+                            store_widget_state=True)
+    client.execute()
+    fd, tmp = tempfile.mkstemp(prefix=".nbteach-", suffix=".ipynb", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            nbformat.write(nb, f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    os.environ.pop("NBTEACH_QUICK", None)
+    failed = []
+    for path in find_notebooks(argv or ["notebooks"]):
+        start = time.perf_counter()
+        try:
+            execute(path)
+        except Exception as exc:  # report and go on with the others
+            failed.append(path)
+            print(f"FAILED {path}: {type(exc).__name__}: {str(exc)[:2000]}", flush=True)
+        else:
+            print(f"ok     {path} ({time.perf_counter() - start:.1f} s)", flush=True)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed and were left unchanged", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""display.py and diagram.py: pure formatting of arrays, steps and traces, and the SVG diagram."""
+import base64
+import html
+import re
+import struct
+
+import numpy as np
+import pytest
+
+from nbteach import Network, display
+from nbteach.diagram import network_svg, step_svg
+
+
+@pytest.fixture(scope="module")
+def trace():
+    rng = np.random.default_rng(0)
+    return Network([2, 3, 2], seed=1).trace(rng.random((2, 1)), rng.random((2, 1)))
+
+
+@pytest.fixture(scope="module")
+def mnist_trace():
+    rng = np.random.default_rng(0)
+    return Network([784, 30, 10], seed=1).trace(rng.random((784, 2)), rng.random((10, 2)))
+
+
+def test_numbers_have_a_fixed_precision():
+    assert display.fmt(0.5) == "0.5000"
+    assert display.fmt(-1.23456) == "-1.2346"
+    assert display.fmt(3) == "3.0000"
+    assert [display.fmt(v) for v in (np.nan, np.inf, -np.inf)] == ["nan", "inf", "-inf"]
+
+
+def test_array_html_labels_name_shape_and_colours_around_zero():
+    out = display.array_html(np.array([[1.0], [-2.0], [0.0]]), "δ^3")
+    assert "δ^3" in out and "(3, 1)" in out
+    assert "1.0000" in out and "-2.0000" in out
+    blue, red = display.POSITIVE, display.NEGATIVE
+    assert f"rgba({blue[0]}, {blue[1]}, {blue[2]}, 0.275)" in out     # 1 on a scale of 2
+    assert f"rgba({red[0]}, {red[1]}, {red[2]}, 0.550)" in out        # -2: full strength
+    assert "background:transparent" in out                              # 0: no colour
+
+
+def test_big_arrays_are_summarised_not_printed_in_full():
+    w = np.arange(30 * 784, dtype=float).reshape(30, 784)
+    out = display.array_html(w, "w^2")
+    assert out.count("<td style") == 8 * 8
+    assert "22 more rows" in out and "776 more columns" in out
+    assert "(30, 784)" in out
+    assert "data:image/png;base64," in out                              # heatmap of it all
+    assert len(out) < 20_000
+
+
+def test_the_784_pixel_input_is_also_drawn_as_28_by_28_images():
+    out = display.array_html(np.random.default_rng(0).random((784, 3)), "a^1")
+    assert out.count("<img") == 3 and "28×28" in out
+    uri = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", out).group(1)
+    png = base64.b64decode(uri)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (28, 28)
+
+
+def test_wide_batches_show_at_most_eight_columns_and_say_so():
+    out = display.array_html(np.ones((3, 20)), "a^2")
+    assert out.count("<td style") == 3 * 8
+    assert "8 of 20 columns" in out and "12 more columns" in out
+
+
+def test_code_listing_highlights_exactly_the_steps_lines(trace):
+    step = trace.steps[0]
+    out = display.code_html(highlight=step.code_lines)
+    assert out.count("class='nbteach-hl'") == len(step.code_lines)
+    assert "np.dot(w, activation)+b" in out
+
+
+def test_step_html_shows_heading_equation_and_every_array(trace):
+    n = len(trace.steps)
+    for step in trace.steps:
+        out = step.__class__._repr_html_(step)
+        assert step.latex in out
+        assert f"Step {step.index + 1}" in out and step.equation in out
+        full = display.step_html(step, n)
+        assert step.heading(n) in full
+        for name in step.operands:
+            assert html.escape(name) in full
+        assert html.escape(step.result_name) in full
+
+
+def test_hadamard_steps_show_both_factors_and_product_side_by_side(trace):
+    for h in trace.hadamards:
+        out = h._repr_html_()
+        assert "⊙" in out and "=" in out
+        for name in (h.left_name, h.right_name, h.result_name):
+            assert html.escape(name) in out
+        assert display.fmt(h.result[0, 0]) in out
+
+
+def test_trace_html_is_a_table_of_all_steps_with_equations_and_shapes(trace):
+    out = trace._repr_html_()
+    for step in trace.steps:
+        assert step.latex in out
+        assert step.heading(len(trace.steps)) in out
+    for eq in ("feedforward", "BP1", "BP2", "BP3", "BP4"):
+        assert eq in out
+    text = display.trace_text(trace)
+    assert text.count("\n") == len(trace.steps)
+
+
+def test_theme_colours_are_css_variables_or_translucent_overlays():
+    for value in re.findall(r"(?<![\w-])(?:color|background|border|border-left):\s*([^;}]+)", display.STYLE):
+        assert value.strip().startswith(("var(", "rgba(", "1px solid var(", "3px solid var(",
+                                         "none", "transparent")), value
+
+
+def test_parse_vector_reads_commas_and_spaces_and_explains_mistakes():
+    assert display.parse_vector("1, 2, 3").tolist() == [[1.0], [2.0], [3.0]]
+    assert display.parse_vector("[1 -2.5e0 .5]").ravel().tolist() == [1.0, -2.5, 0.5]
+    with pytest.raises(ValueError, match="empty"):
+        display.parse_vector("  ")
+    with pytest.raises(ValueError, match="'x' is not a number"):
+        display.parse_vector("1, x")
+    with pytest.raises(ValueError, match="at most 12"):
+        display.parse_vector(", ".join(["1"] * 13))
+    with pytest.raises(TypeError, match="text"):
+        display.parse_vector([1, 2])
+
+
+def test_products_html_puts_hadamard_beside_the_matrix_products():
+    s, t = np.array([[1.0], [2.0]]), np.array([[3.0], [4.0]])
+    out = display.products_html(s, t)
+    assert "s ⊙ t" in out and "s tᵀ" in out and "sᵀ t" in out
+    assert "8.0000" in out and "6.0000" in out          # 2·4 in s ⊙ t, 2·3 in s tᵀ
+    assert "11.0000" in out                              # sᵀ t = 1·3 + 2·4
+    mixed = display.products_html(s, np.ones((3, 1)))
+    assert "same length" in mixed and "s tᵀ" in mixed and "sᵀ t" not in mixed
+
+
+def test_diagram_draws_small_layers_as_neurons_and_big_ones_as_strips():
+    small = network_svg([2, 3, 2], layer=2, direction="backward", edges=3)
+    assert small.count("<circle") == 7 and "<rect" not in small
+    assert "backward" in small and "layer 2 highlighted" in small
+    big = network_svg([784, 30, 10])
+    assert big.count("<circle") == 0 and big.count("<rect") == 3
+    assert ">784<" in big
+    assert "#fff" not in big and "white" not in big and "black" not in big
+
+
+def test_step_diagram_lights_the_steps_layer_and_weights(trace):
+    for step in trace.steps:
+        svg = step_svg(step, trace.sizes)
+        assert f"layer {step.layer} highlighted" in svg
+        assert step.direction in svg
+    bp2 = next(s for s in trace.steps if s.equation == "BP2")
+    lit_edges = step_svg(bp2, trace.sizes).count("stroke-width:1.4")
+    assert lit_edges == 3 * 2                          # w^3: layer 2 (3) to layer 3 (2)
+
+
+def test_a_784_30_10_step_stays_small(mnist_trace):
+    for step in mnist_trace.steps:
+        assert len(display.step_html(step, len(mnist_trace.steps))) < 120_000

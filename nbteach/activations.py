@@ -29,14 +29,16 @@ def _sigmoid(z):
     for z >= 0, sigma(z) = 1 / (1 + e^{-z}); for z < 0, sigma(z) = e^{z} / (1 + e^{z}).
     """
     z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))                 # in (0, 1], never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(under="ignore"):      # e^{-|z|} -> 0 for large |z| is the right value
+        e = np.exp(-np.abs(z))             # in [0, 1], never overflows
+        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _sigmoid_prime(z):
-    """sigma'(z) = sigma(z) (1 - sigma(z))."""
+    """sigma'(z) = sigma(z) (1 - sigma(z)), as the book computes it."""
     s = _sigmoid(z)
-    return s * (1.0 - s)
+    with np.errstate(under="ignore"):      # a product below ~1e-308 rounding to 0 is right
+        return s * (1.0 - s)
 
 
 @dataclass(frozen=True)

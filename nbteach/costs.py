@@ -45,9 +45,9 @@ class CrossEntropyCost:
 
     @staticmethod
     def fn(a, y):
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             terms = np.nan_to_num(-y * np.log(a) - (1 - y) * np.log(1 - a))
-        return float(np.sum(terms))
+            return float(np.nan_to_num(np.sum(terms)))   # several huge terms: still finite
 
     @staticmethod
     def derivative(a, y):

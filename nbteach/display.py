@@ -390,3 +390,21 @@ def products_html(s, t):
                      + _row(A(s, "s", transpose=True), _op("·"), A(t, "t"), _op("="),
                             A(inner, "sᵀ t")))
     return f"{STYLE}<div class='nbteach-block'>{''.join(parts)}</div>"
+
+
+def paths_html(pathsum):
+    """Every path from one weight to the cost: its neurons, rate factors and product."""
+    rows = []
+    for p in pathsum.paths:
+        route = " → ".join(f"a^{l}_{n}" for l, n in p.neurons) + " → C"
+        factors = " × ".join(fmt(v) for _, v in p.factors)
+        colour = _cell_colour(p.rate, max(abs(q.rate) for q in pathsum.paths) or 1.0)
+        rows.append(f"<tr><td>{_esc(route)}</td><td>{_esc(factors)}</td>"
+                    f"<td style='background:{colour}; text-align:right'>{p.rate:+.6f}</td></tr>")
+    name = _esc(pathsum.weight_name)
+    return (f"{STYLE}<div class='nbteach-block nbteach-paths'>"
+            f"<div class='nbteach-step-heading'>{len(pathsum.paths)} path(s) from {name} to C"
+            f"</div><table class='nbteach-table'><thead><tr><th>path</th>"
+            f"<th>rate factors</th><th>product</th></tr></thead><tbody>{''.join(rows)}"
+            f"</tbody></table><p>sum over the paths: <b>{pathsum.total:+.10f}</b><br>"
+            f"backprop's ∂C/∂{name}: <b>{pathsum.backprop:+.10f}</b></p></div>")

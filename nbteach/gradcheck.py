@@ -146,3 +146,43 @@ def demon_check(net, x, y, eps=1e-5):
         backprop=tuple(stages.deltas), demon=tuple(demon),
         errors=tuple(relative_error(a, b) for a, b in zip(stages.deltas, demon)),
     )
+
+
+class _PassCounter:
+    """Counts forward passes through a network (for notebook 08's comparison)."""
+
+    def __init__(self):
+        self.passes = 0
+
+
+def forward_difference_gradient(net, x, y, eps=1e-6):
+    """The naive way to get the gradient: one extra forward pass per parameter.
+
+    dC/dp ≈ (C(p + ε) - C(p)) / ε. Returns ``(nabla_b, nabla_w, passes)`` where
+    ``passes`` counts the forward passes run: the number of parameters + 1 (the "+ 1" is
+    C(p) itself). This is the method the chapter's "in what sense is backpropagation a
+    fast algorithm?" section sets against backprop's one forward and one backward pass.
+    """
+    x, y = check_pair(x, y, net.n_in, net.n_out)
+    ws = [w.copy() for w in net._params()[0]]
+    bs = [b.copy() for b in net._params()[1]]
+    counter = _PassCounter()
+
+    def cost():
+        counter.passes += 1
+        return _cost(net, ws, bs, x, y)
+
+    base = cost()
+    grads = []
+    for params in (bs, ws):
+        layer_grads = []
+        for p in params:
+            g = np.zeros_like(p)
+            for idx in np.ndindex(p.shape):
+                old = p[idx]
+                p[idx] = old + eps
+                g[idx] = (cost() - base) / eps
+                p[idx] = old
+            layer_grads.append(g)
+        grads.append(layer_grads)
+    return grads[0], grads[1], counter.passes

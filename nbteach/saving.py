@@ -85,6 +85,8 @@ def load(path):
             if arr.shape != shape:
                 raise ValueError(f"{path}: {kind}[{i}] has shape {arr.shape}, but sizes {sizes} "
                                  f"need {shape}")
+            if not np.isfinite(arr).all():      # Python's json reads NaN and Infinity
+                raise ValueError(f"{path}: {kind}[{i}] must be finite; it holds NaN or inf")
             out.append(arr)
     net = Network(sizes, activation=get_activation(doc.get("activation", "sigmoid")),
                   cost=get_cost(doc.get("cost", "quadratic")))

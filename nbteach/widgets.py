@@ -3,7 +3,8 @@
 * ``BackpropStepper(trace)``: every step of a finished ``BackpropTrace``, one pane each;
 * ``ForwardStepper(net, x)``: the warm-up, z = w a + b then a = σ(z), one layer at a time;
 * ``HadamardExplorer()``: two editable vectors, s ⊙ t beside s tᵀ and sᵀ t;
-* ``LayerInspector(trace, l)``: z, a, δ, ∂C/∂b and ∂C/∂w of one layer.
+* ``LayerInspector(trace, l)``: z, a, δ, ∂C/∂b and ∂C/∂w of one layer;
+* ``PathExplorer(net, x, y)``: pick a weight, see every path from it to the cost.
 
 This is the only module that imports ipywidgets, and it computes nothing: it lays out
 what the trace already holds. The steppers render all their panes once into a ``Stack``;
@@ -29,7 +30,8 @@ from .diagram import network_svg, step_svg
 from .network import Network
 from .trace import BackpropTrace
 
-__all__ = ["BackpropStepper", "ForwardStepper", "HadamardExplorer", "LayerInspector"]
+__all__ = ["BackpropStepper", "ForwardStepper", "HadamardExplorer", "LayerInspector",
+           "PathExplorer"]
 
 PLAY_INTERVAL_MS = 1500
 PANE_LAYOUT = dict(width="100%", overflow="auto")
@@ -359,3 +361,64 @@ class HadamardExplorer(_Viewer):
 
     def static_html(self):
         return display.products_html(self.s, self.t)
+
+
+class PathExplorer(_Viewer):
+    """Pick a weight w^l_jk of a tiny network; see every path from it to the cost.
+
+    Each path's rate factors, their product, the sum over the paths and backprop's
+    ∂C/∂w^l_jk beside it (``nbteach.paths``). Every weight's table is rendered once and the
+    dropdown switches between them in the browser, so it works without a kernel too.
+
+    Parameters
+    ----------
+    net : Network (tiny: at most ``MAX_WEIGHTS`` weights)
+    x : (n_in, 1) array, y : (n_out, 1) array
+    """
+
+    MAX_WEIGHTS = 60
+
+    def __init__(self, net, x, y, **kwargs):
+        from .paths import paths_for_weight
+        if not isinstance(net, Network):
+            raise TypeError(f"PathExplorer needs a Network; got {type(net).__name__}")
+        n_weights = sum(w.size for w in net.weights)
+        if n_weights > self.MAX_WEIGHTS:
+            raise ValueError(f"PathExplorer is for tiny networks (at most {self.MAX_WEIGHTS} "
+                             f"weights); this one has {n_weights}")
+        super().__init__(**kwargs)
+        self.sizes = tuple(net.sizes)
+        self.sums = [paths_for_weight(net, x, y, l, j, k)
+                     for l in range(2, net.num_layers + 1)
+                     for j in range(net.sizes[l - 1]) for k in range(net.sizes[l - 2])]
+        panes = [W.HTML(display.paths_html(ps) + network_svg(self.sizes, ps.layer,
+                        edges=ps.layer), layout=W.Layout(**PANE_LAYOUT)) for ps in self.sums]
+        self.stack = W.Stack(children=panes, selected_index=0, layout=W.Layout(**PANE_LAYOUT))
+        self.dropdown = W.Dropdown(options=[(ps.weight_name, i) for i, ps in enumerate(self.sums)],
+                                   value=0, description="weight", layout=W.Layout(width="200px"))
+        self.links = (W.jslink((self.dropdown, "index"), (self.stack, "selected_index")),)
+        self.dropdown.observe(lambda _: setattr(self.stack, "selected_index",
+                                                self.dropdown.index), names="index")
+        self.children = [self.dropdown, self.stack]
+        self.add_class("nbteach-viewer")
+
+    @property
+    def current(self):
+        """The ``PathSum`` of the weight shown."""
+        return self.sums[self.dropdown.index]
+
+    def show(self, l, j, k):
+        """Show the weight w^l_jk (neurons counted from 0)."""
+        for i, ps in enumerate(self.sums):
+            if (ps.layer, ps.j, ps.k) == (l, j, k):
+                self.dropdown.value = i
+                return
+        raise ValueError(f"no weight w^{l}_{j}{k} in a {_sizes(self.sizes)} network")
+
+    def summary(self):
+        ps = self.current
+        return (f"PathExplorer: {len(self.sums)} weights of a {_sizes(self.sizes)} network; "
+                f"showing {ps.weight_name} ({len(ps.paths)} paths)")
+
+    def static_html(self):
+        return display.paths_html(self.current)

@@ -1,0 +1,394 @@
+"""Figures with matplotlib: learning curves, grids of digits, a confusion matrix, a live training view.
+
+Purpose: one call per picture a learner needs while training on MNIST. Each function draws
+numbers computed elsewhere (by ``Network``, ``History`` or ``Dataset``) and returns the
+matplotlib ``Figure``.
+
+The figures are ``matplotlib.figure.Figure`` objects not registered with pyplot: in a
+notebook a figure shows once, when it is the last expression of a cell (or is passed to
+``display``); in a script, save it with ``fig.savefig("name.png")``. Pass ``ax=`` to draw
+into an axes of your own instead.
+
+Every figure has its own white background and dark text, so it reads the same in
+JupyterLab's light and dark themes; the colours are the Okabe-Ito palette (safe for
+colour-blind readers), and a wrong prediction is marked by a symbol as well as by colour.
+
+Non-goals: interactive zooming, styling options beyond these defaults.
+"""
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+__all__ = ["plot_history", "plot_digits", "plot_confusion", "confusion_matrix",
+           "LiveTrainingPlot"]
+
+COST_COLOR = "#0072B2"       # blue
+ACCURACY_COLOR = "#D55E00"   # vermillion
+RIGHT_COLOR = "#009E73"      # bluish green
+WRONG_COLOR = "#D55E00"      # vermillion
+WRONG_MARK = "\u2717"        # ✗
+
+# The same light look whatever the notebook's theme or the user's matplotlib style.
+STYLE = {
+    "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
+    "savefig.transparent": False, "text.color": "#222222", "axes.labelcolor": "#222222",
+    "axes.edgecolor": "#444444", "xtick.color": "#222222", "ytick.color": "#222222",
+    "axes.titlecolor": "#222222", "grid.color": "#cccccc", "legend.facecolor": "white",
+    "legend.edgecolor": "#cccccc", "legend.labelcolor": "#222222", "font.size": 10,
+}
+
+
+def _kernel():
+    """The running Jupyter kernel's shell, or None in a script or a terminal."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "kernel") else None
+
+
+def _figure_png(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _show_figures_in_notebooks():
+    """In a notebook, let a returned Figure show as a PNG even if pyplot was never used."""
+    shell = _kernel()
+    if shell is not None:
+        formatter = shell.display_formatter.formatters["image/png"]
+        if Figure not in formatter.type_printers:        # pyplot's inline backend may add its own
+            formatter.for_type(Figure, _figure_png)
+
+
+def _new_figure(figsize, layout="constrained"):
+    _show_figures_in_notebooks()
+    with rc_context(STYLE):
+        return Figure(figsize=figsize, layout=layout)
+
+
+# ---- learning curves -------------------------------------------------------------------
+
+def plot_history(history, ax=None):
+    """Learning curves of a ``History``: training cost, and test accuracy if it was measured.
+
+    Parameters
+    ----------
+    history : History (what ``Network.SGD`` returns)
+    ax : None (a new figure: cost on the left, accuracy on the right), one Axes (cost on it,
+        accuracy on a second y-axis at its right), or a pair of Axes (cost, accuracy).
+
+    Returns the Figure. The x-axis counts epochs completed (1 = after the first epoch).
+    """
+    for name in ("cost", "accuracy", "epochs"):
+        if not hasattr(history, name):
+            raise TypeError(f"history must be a History returned by Network.SGD; got "
+                            f"{type(history).__name__} without .{name}")
+    has_accuracy = len(history.accuracy) > 0
+    with rc_context(STYLE):
+        shared = False
+        if ax is None:
+            fig = _new_figure((9.0, 3.4) if has_accuracy else (4.8, 3.4))
+            axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
+            ax_cost, ax_acc = axes[0], (axes[1] if has_accuracy else None)
+        elif isinstance(ax, (tuple, list)) and len(ax) == 2:
+            ax_cost, ax_acc = ax
+            fig = ax_cost.figure
+        elif hasattr(ax, "plot"):
+            ax_cost, ax_acc = ax, (ax.twinx() if has_accuracy else None)
+            fig, shared = ax.figure, True
+        else:
+            raise TypeError(f"ax must be None, a matplotlib Axes or a pair of them; got {ax!r}")
+        _draw_history(history, ax_cost, ax_acc, shared=shared)
+    return fig
+
+
+def _draw_history(history, ax_cost, ax_acc, *, shared=False, total_epochs=None):
+    epochs = np.arange(1, history.epochs + 1)
+    ax_cost.plot(epochs, history.cost, "o-", color=COST_COLOR, markersize=3, label="training cost")
+    ax_cost.set_xlabel("epochs completed")
+    ax_cost.set_ylabel("mean cost C")
+    ax_cost.set_title(f"training cost: {history.cost[-1]:.4f}" if history.epochs else "training cost")
+    ax_cost.grid(True, alpha=0.6)
+    ax_cost.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if total_epochs is not None:
+        ax_cost.set_xlim(0.5, total_epochs + 0.5)
+    if ax_acc is None or not len(history.accuracy):
+        return
+    ax_acc.plot(epochs, history.accuracy, "s-", color=ACCURACY_COLOR, markersize=3,
+                label="test accuracy")
+    ax_acc.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax_acc.set_ylabel("test accuracy")
+    ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if total_epochs is not None:
+        ax_acc.set_xlim(0.5, total_epochs + 0.5)
+    best = int(np.argmax(history.accuracy))
+    title = (f"test accuracy: {history.accuracy[-1]:.2%} "
+             f"(best {history.accuracy[best]:.2%}, epoch {best + 1})")
+    if shared:                                   # one panel: say which line is which
+        ax_cost.set_title(f"{ax_cost.get_title()}; {title}")
+        lines = ax_cost.get_lines() + ax_acc.get_lines()
+        ax_cost.legend(lines, [ln.get_label() for ln in lines], loc="center right")
+    else:
+        ax_acc.set_xlabel("epochs completed")
+        ax_acc.set_title(title)
+        ax_acc.grid(True, alpha=0.6)
+
+
+# ---- digits ---------------------------------------------------------------------------
+
+def _as_pictures(data):
+    """(pictures (N, h, w), labels or None) from a Dataset or an array of images."""
+    if hasattr(data, "images") and hasattr(data, "labels"):
+        return np.asarray(data.images), np.asarray(data.labels)
+    arr = np.asarray(data)
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"expected a Dataset or an array of images; got {type(data).__name__}")
+    if arr.ndim == 3:
+        return arr, None
+    if arr.ndim == 2:
+        if arr.shape[0] == 784:                   # the book's X: one column per image
+            arr = arr.T
+        elif arr.shape[1] != 784:
+            raise ValueError("a 2-D array of digits must be (784, N) (columns, as X) or "
+                             f"(N, 784) (rows); got {arr.shape}")
+        return arr.reshape(-1, 28, 28), None
+    if arr.ndim == 1 and arr.size == 784:
+        return arr.reshape(1, 28, 28), None
+    raise ValueError(f"expected images (N, 28, 28), (N, 784) or (784, N); got shape {arr.shape}")
+
+
+def _as_predictions(predictions, data, n):
+    """Predicted digits (n,): given as ints, or computed by a network's feedforward."""
+    if hasattr(predictions, "feedforward"):
+        X = data.X if hasattr(data, "X") else np.asarray(data).reshape(n, -1).T
+        predictions = np.argmax(predictions.feedforward(X), axis=0)
+    pred = np.asarray(predictions)
+    if pred.shape != (n,) or not np.issubdtype(pred.dtype, np.integer):
+        raise ValueError(f"predictions must be {n} integer digits, one per image, or a Network; "
+                         f"got {pred.dtype} array of shape {pred.shape}")
+    return pred
+
+
+def plot_digits(data, labels=None, predictions=None, *, max_digits=40, ncols=10,
+                only_wrong=False, title=None):
+    """A grid of digits, each titled with its label or with the network's prediction.
+
+    Parameters
+    ----------
+    data : Dataset, or images as (N, 28, 28), (N, 784) rows or (784, N) columns (the book's X);
+        pixels in [0, 1] or 0..255.
+    labels : int array (N,), optional; a Dataset brings its own.
+    predictions : int array (N,) or a Network (its answers are computed), optional. A wrong
+        prediction gets a ✗, the true digit and a vermillion frame.
+    max_digits : draw at most this many (the first ones).
+    ncols : digits per row.
+    only_wrong : draw only the digits whose prediction is wrong.
+    """
+    pictures, own_labels = _as_pictures(data)
+    n = len(pictures)
+    if labels is None:
+        labels = own_labels
+    if labels is not None:
+        labels = np.asarray(labels)
+        if labels.shape != (n,):
+            raise ValueError(f"labels must have one entry per image ({n}); got shape {labels.shape}")
+    pred = None if predictions is None else _as_predictions(predictions, data, n)
+    index = np.arange(n)
+    if only_wrong:
+        if pred is None or labels is None:
+            raise ValueError("only_wrong=True needs both labels and predictions")
+        index = index[pred != labels]
+    shown = index[:max_digits]
+    vmax = 255 if pictures.dtype == np.uint8 or pictures.max() > 1 else 1.0
+    ncols = max(1, min(ncols, len(shown)))
+    nrows = max(1, -(-len(shown) // ncols))
+    fig = _new_figure((1.0 * ncols + 0.2, 1.2 * nrows + (0.4 if title or pred is not None else 0)))
+    with rc_context(STYLE):
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax in axes:
+            ax.set_axis_off()
+        for ax, j in zip(axes, shown):
+            ax.set_axis_on()
+            ax.imshow(pictures[j], cmap="gray_r", vmin=0, vmax=vmax, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            text, color, wrong = "", "#222222", False
+            if pred is not None:
+                wrong = labels is not None and pred[j] != labels[j]
+                text = (f"{WRONG_MARK} {pred[j]} (is {labels[j]})" if wrong
+                        else f"{pred[j]}")
+                color = WRONG_COLOR if wrong else (RIGHT_COLOR if labels is not None else color)
+            elif labels is not None:
+                text = f"{labels[j]}"
+            ax.set_title(text, color=color, fontsize=10, fontweight="bold" if wrong else "normal")
+            for spine in ax.spines.values():
+                spine.set_color(WRONG_COLOR if wrong else "#999999")
+                spine.set_linewidth(2.5 if wrong else 0.5)
+        if title is None and pred is not None and labels is not None:
+            n_wrong = int(np.sum(pred[shown] != labels[shown]))
+            title = f"{len(shown) - n_wrong} of {len(shown)} shown are right, {n_wrong} wrong"
+            if only_wrong:
+                title = f"{len(index)} of {n} digits are wrong; showing {len(shown)}"
+        if not len(shown):
+            axes[0].text(0.5, 0.5, "nothing to show", ha="center", va="center")
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+# ---- confusion matrix -----------------------------------------------------------------
+
+def confusion_matrix(labels, predictions, n_classes=10):
+    """Counts (n_classes, n_classes): row = true digit, column = predicted digit."""
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    if labels.shape != predictions.shape or labels.ndim != 1:
+        raise ValueError(f"labels and predictions must be 1-D and of equal length; got shapes "
+                         f"{labels.shape} and {predictions.shape}")
+    for name, arr in (("labels", labels), ("predictions", predictions)):
+        if not np.issubdtype(arr.dtype, np.integer) or (arr.size and (arr.min() < 0 or arr.max() >= n_classes)):
+            raise ValueError(f"{name} must be integers 0..{n_classes - 1}")
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (labels, predictions), 1)
+    return counts
+
+
+def plot_confusion(labels, predictions, *, ax=None, normalize=False):
+    """The confusion matrix as a picture: row = true digit, column = the network's answer.
+
+    Parameters
+    ----------
+    labels : Dataset or int array (N,)
+    predictions : int array (N,), or a Network (its answers on the Dataset are computed)
+    ax : optional Axes to draw into
+    normalize : show each row as fractions of that digit (rows sum to 1) instead of counts
+    """
+    if hasattr(labels, "labels"):
+        data, labels = labels, np.asarray(labels.labels)
+    else:
+        data, labels = None, np.asarray(labels)
+    if hasattr(predictions, "feedforward"):
+        if data is None:
+            raise TypeError("to compute predictions with a network, pass a Dataset as labels")
+        predictions = np.argmax(predictions.feedforward(data.X), axis=0)
+    counts = confusion_matrix(labels, predictions)
+    shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
+    with rc_context(STYLE):
+        fig = _new_figure((5.2, 4.6)) if ax is None else ax.figure
+        if ax is None:
+            ax = fig.subplots()
+        image = ax.imshow(shown, cmap="Blues", vmin=0)
+        top = shown.max() if shown.max() > 0 else 1
+        for i in range(shown.shape[0]):
+            for j in range(shown.shape[1]):
+                if counts[i, j] == 0:
+                    continue
+                text = f"{shown[i, j]:.2f}" if normalize else f"{counts[i, j]}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=7 if normalize else 8,
+                        color="white" if shown[i, j] > 0.6 * top else "#222222",
+                        fontweight="bold" if i == j else "normal")
+        ax.set_xticks(range(10))
+        ax.set_yticks(range(10))
+        ax.set_xlabel("predicted digit")
+        ax.set_ylabel("true digit")
+        accuracy = np.trace(counts) / max(counts.sum(), 1)
+        ax.set_title(f"confusion matrix: {np.trace(counts)} of {counts.sum()} right "
+                     f"({accuracy:.2%})")
+        fig.colorbar(image, ax=ax, shrink=0.8, label="fraction of the row" if normalize else "count")
+    return fig
+
+
+# ---- live view of training ------------------------------------------------------------
+
+class LiveTrainingPlot:
+    """Learning curves that redraw as training runs: pass it as ``SGD``'s callback.
+
+    ::
+
+        live = nt.plots.LiveTrainingPlot(epochs=30)
+        net.SGD(train, 30, 10, 3.0, test_data=test, callback=live)
+
+    In JupyterLab the picture is one PNG output that is replaced as the epochs go by
+    (through ``IPython.display`` with a ``display_id``; no widget), so the saved notebook
+    keeps the final curves as an ordinary image. Outside a notebook nothing is shown;
+    ``live.figure`` holds the drawing.
+
+    Parameters
+    ----------
+    epochs : int, optional; the length of the run. It fixes the x-axis so the curves grow
+        into it, and lets fast epochs skip redraws (drawing a PNG takes a few tenths of a
+        second); the last epoch is always drawn. Without it, every epoch is drawn.
+    every : int, optional; redraw exactly every ``every`` epochs (and after the last one).
+    min_seconds : with ``epochs`` and no ``every``, redraw when at least this long has
+        passed since the last redraw.
+    dpi : resolution of the PNG.
+    """
+
+    def __init__(self, epochs=None, *, every=None, min_seconds=0.5, dpi=80):
+        self.epochs = None if epochs is None else int(epochs)
+        self.every = None if every is None else max(1, int(every))
+        self.min_seconds = float(min_seconds)
+        self.dpi = dpi
+        self.figure = None
+        self.history = None
+        self._handle = None
+        self._last_draw = None
+
+    def __call__(self, epoch, history):
+        self.history = history
+        if self._due(epoch):
+            self.figure = self._draw(history)
+            self._show()
+            self._last_draw = time.perf_counter()
+
+    def _due(self, epoch):
+        if self.epochs is not None and epoch + 1 >= self.epochs:
+            return True                                        # the last epoch: always
+        if self.every is not None:
+            return (epoch + 1) % self.every == 0
+        if self.epochs is None or self._last_draw is None:
+            return True
+        return time.perf_counter() - self._last_draw >= self.min_seconds
+
+    def _draw(self, history):
+        has_accuracy = len(history.accuracy) > 0
+        # fixed margins: constrained layout would double the time of every redraw
+        fig = _new_figure((9.0, 3.4) if has_accuracy else (4.8, 3.4), layout=None)
+        fig.subplots_adjust(left=0.09 if has_accuracy else 0.16, right=0.98, bottom=0.15,
+                            top=0.8, wspace=0.28)
+        with rc_context(STYLE):
+            axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
+            _draw_history(history, axes[0], axes[1] if has_accuracy else None,
+                          total_epochs=self.epochs)
+            if self.epochs is not None:
+                fig.suptitle(f"epoch {history.epochs} of {self.epochs}")
+        return fig
+
+    def png(self):
+        """The current drawing as PNG bytes (None before the first epoch)."""
+        if self.figure is None:
+            return None
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.dpi)
+        return buffer.getvalue()
+
+    def _repr_png_(self):
+        return self.png()
+
+    def _show(self):
+        if _kernel() is None:                                  # a script or a terminal
+            return
+        from IPython.display import Image, display
+        image = Image(data=self.png(), format="png")
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)

@@ -347,6 +347,9 @@ def _download(cache, base_urls, progress):
 
     created = not cache.exists()
     files = {}
+    logger = pooch.get_logger()           # pooch logs each download with the full local path:
+    level = logger.level                  # the progress bar says enough, so keep it quiet
+    logger.setLevel("WARNING")
     try:
         for name, md5 in MNIST_FILES.items():
             failures = []
@@ -377,6 +380,8 @@ def _download(cache, base_urls, progress):
         if created and cache.is_dir() and not any(cache.iterdir()):
             cache.rmdir()                                # leave no empty folder behind
         raise
+    finally:
+        logger.setLevel(level)
     return files
 
 

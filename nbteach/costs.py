@@ -37,6 +37,12 @@ class CrossEntropyCost:
 
     Outputs must lie in (0, 1), as sigmoid outputs do. ``fn`` uses ``nan_to_num`` as the
     book's ``network2.py`` does, so an output of exactly 0 or 1 gives a large finite cost.
+
+    Limitation, kept on purpose: BP1 here is the general ∇_a C ⊙ σ'(z^L) of chapter 2. With
+    sigmoid outputs the two factors' denominators cancel and δ^L = a^L - y, which chapter 3
+    writes directly; computed as a product, an output that rounds to exactly 0 or 1
+    (|z^L| above about 37) makes the derivative infinite. ``SGD`` then stops with
+    ``TrainingDiverged`` rather than train on NaNs.
     """
 
     name = "cross-entropy"

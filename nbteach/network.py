@@ -172,8 +172,10 @@ class Network:
                     ws, bs, X[:, j:j + 1], Y[:, j:j + 1], self.activation, self.cost)
                 nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
                 nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
-        new_weights = [w - (eta / m) * nw for w, nw in zip(ws, nabla_w)]
-        new_biases = [b - (eta / m) * nb for b, nb in zip(bs, nabla_b)]
+        # An overflow here is reported just below, as TrainingDiverged, not as a warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            new_weights = [w - (eta / m) * nw for w, nw in zip(ws, nabla_w)]
+            new_biases = [b - (eta / m) * nb for b, nb in zip(bs, nabla_b)]
         if not all(np.isfinite(p).all() for p in new_weights + new_biases):
             raise TrainingDiverged(
                 f"this step would make a weight or bias infinite or NaN (eta = {eta}); "
@@ -254,6 +256,7 @@ class Network:
         progress : bool, show a tqdm progress bar over the epochs
         callback : callable(epoch, history), optional, called after every epoch
         """
+        from . import fast
         from .training import History, train_epoch
         epochs = check_positive_int(epochs, "epochs")
         mini_batch_size = check_positive_int(mini_batch_size, "mini_batch_size")
@@ -261,6 +264,8 @@ class Network:
         X, Y = self._as_batch(training_data, "training_data")
         test = self._as_labelled(test_data) if test_data is not None else None
         self._params()
+        rows = fast.Rows.from_columns(X, Y)                  # examples as rows, once
+        test_rows = None if test is None else np.ascontiguousarray(test[0].T)
         history = History(sizes=list(self.sizes), eta=eta, mini_batch_size=mini_batch_size,
                           n_train=X.shape[1], n_test=None if test is None else len(test[1]))
         bar = None
@@ -272,14 +277,15 @@ class Network:
                 start = time.perf_counter()
                 before = (self.weights, self.biases)
                 try:
-                    train_epoch(self, X, Y, mini_batch_size, eta)
+                    train_epoch(self, X, Y, mini_batch_size, eta, rows=rows)
                 except TrainingDiverged as exc:
                     self.weights, self.biases = before
                     raise TrainingDiverged(
                         f"training stopped in epoch {epoch + 1}: {exc} The network is left "
                         f"as it was after epoch {epoch}.") from None
                 seconds = time.perf_counter() - start
-                cost = self.cost.fn(self.feedforward(X), Y) / X.shape[1]
+                ws, bs = self._params()
+                cost = fast.cost_value(ws, bs, rows, self.activation, self.cost)
                 if not np.isfinite(cost):
                     self.weights, self.biases = before
                     raise TrainingDiverged(
@@ -288,7 +294,7 @@ class Network:
                         f"The learning rate eta = {eta} is probably too large.")
                 correct = None
                 if test is not None:
-                    correct = int(np.sum(np.argmax(self.feedforward(test[0]), axis=0) == test[1]))
+                    correct = fast.count_correct(ws, bs, test_rows, test[1], self.activation)
                 history.append(cost=cost, correct=correct, seconds=seconds)
                 if bar is not None:
                     bar.update(1)

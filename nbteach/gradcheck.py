@@ -14,6 +14,7 @@ backprop matters (notebook 08). Use small networks.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +22,19 @@ import numpy as np
 from .backprop import backprop_stages
 from .checks import check_pair
 
-__all__ = ["numerical_gradient", "check_gradients", "demon_check", "relative_error",
+__all__ = ["numerical_gradient", "check_gradients", "demon_check", "relative_error", "error_bound",
            "GradCheck", "DemonCheck"]
+
+
+def error_bound(err):
+    """A relative error as the power of ten above it, e.g. ``< 1e-09`` for 4.5e-10.
+
+    Rounding errors differ in their last digits from machine to machine; their order of
+    magnitude does not, so printed reports (and the notebooks' stored outputs) use this.
+    """
+    if err == 0:
+        return "0"
+    return f"< 1e{math.ceil(math.log10(err)):+03d}"
 
 
 def relative_error(a, b):
@@ -82,9 +94,10 @@ class GradCheck:
         return self.max_error < tol
 
     def __str__(self):
-        rows = [f"l = {l}: dC/db rel. error {eb:.1e}, dC/dw rel. error {ew:.1e}"
+        rows = [f"l = {l}: dC/db relative error {error_bound(eb)}, "
+                f"dC/dw relative error {error_bound(ew)}"
                 for l, eb, ew in zip(self.layers, self.bias_errors, self.weight_errors)]
-        return "\n".join(rows + [f"largest relative error: {self.max_error:.1e}"])
+        return "\n".join(rows + [f"largest relative error: {error_bound(self.max_error)}"])
 
 
 def check_gradients(net, x, y, eps=1e-5):
@@ -114,7 +127,7 @@ class DemonCheck:
         return max(self.errors)
 
     def __str__(self):
-        rows = [f"l = {l}: max |δ| = {np.max(np.abs(d)):.4f}, relative error {e:.1e}"
+        rows = [f"l = {l}: max |δ| = {np.max(np.abs(d)):.4f}, relative error {error_bound(e)}"
                 for l, d, e in zip(self.layers, self.backprop, self.errors)]
         return "\n".join(rows)
 

@@ -44,6 +44,7 @@ def save(net, path):
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(path))   # mkstemp makes 0o600 files
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -92,3 +93,13 @@ def load(path):
                   cost=get_cost(doc.get("cost", "quadratic")))
     net.weights, net.biases = weights, biases
     return net
+
+
+def _file_mode(path):
+    """The mode a new file would get (0o666 less the umask), or the existing file's mode."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

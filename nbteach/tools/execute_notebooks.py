@@ -42,6 +42,7 @@ def execute(path, timeout=900):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             nbformat.write(nb, f)
+        os.chmod(tmp, _file_mode(path))   # mkstemp makes 0o600 files
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -70,3 +71,13 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _file_mode(path):
+    """The mode a new file would get (0o666 less the umask), or the existing file's mode."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -85,7 +85,8 @@ def fmt(v):
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
-    return f"{v:.{PRECISION}f}"
+    text = f"{v:.{PRECISION}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text   # no "-0.0000"
 
 
 def _scale(a):

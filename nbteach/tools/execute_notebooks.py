@@ -19,6 +19,16 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def _file_mode(path):
+    """The mode a new file would get (0o666 less the umask), or the existing file's mode."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def find_notebooks(paths):
     found = []
     for p in map(Path, paths):
@@ -72,12 +82,3 @@ def main(argv=None):
 if __name__ == "__main__":
     sys.exit(main())
 
-
-def _file_mode(path):
-    """The mode a new file would get (0o666 less the umask), or the existing file's mode."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -26,15 +26,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 from . import fast
+from .files import atomic_write
 from .network import Network
 from .training import train_epoch
 
@@ -338,19 +337,9 @@ def format_report(results):
 
 def write_json(results, path):
     """Write ``results`` to ``path`` atomically (a temporary file, then a rename)."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".bench-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(results, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
+    with atomic_write(path, suffix=".json") as fh:
+        json.dump(results, fh, indent=2, sort_keys=True)
+        fh.write("\n")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nbteach.bench", description=__doc__.split("\n")[0])

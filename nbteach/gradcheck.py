@@ -58,21 +58,34 @@ def numerical_gradient(net, x, y, eps=1e-5):
     network itself is not changed (copies are nudged).
     """
     x, y = check_pair(x, y, net.n_in, net.n_out)
-    ws = [w.copy() for w in net._params()[0]]
-    bs = [b.copy() for b in net._params()[1]]
+    ws, bs = _copies(net)
+
+    def quotient(p, idx):
+        old = p[idx]
+        p[idx] = old + eps
+        c_plus = _cost(net, ws, bs, x, y)
+        p[idx] = old - eps
+        c_minus = _cost(net, ws, bs, x, y)
+        p[idx] = old
+        return (c_plus - c_minus) / (2 * eps)
+
+    return _each_parameter(ws, bs, quotient)
+
+
+def _copies(net):
+    ws, bs = net._params()
+    return [w.copy() for w in ws], [b.copy() for b in bs]
+
+
+def _each_parameter(ws, bs, quotient):
+    """Apply ``quotient(array, index)`` to every bias and weight; return (nabla_b, nabla_w)."""
     grads = []
     for params in (bs, ws):
         layer_grads = []
         for p in params:
             g = np.zeros_like(p)
             for idx in np.ndindex(p.shape):
-                old = p[idx]
-                p[idx] = old + eps
-                c_plus = _cost(net, ws, bs, x, y)
-                p[idx] = old - eps
-                c_minus = _cost(net, ws, bs, x, y)
-                p[idx] = old
-                g[idx] = (c_plus - c_minus) / (2 * eps)
+                g[idx] = quotient(p, idx)
             layer_grads.append(g)
         grads.append(layer_grads)
     return grads[0], grads[1]
@@ -177,8 +190,7 @@ def forward_difference_gradient(net, x, y, eps=1e-6):
     fast algorithm?" section sets against backprop's one forward and one backward pass.
     """
     x, y = check_pair(x, y, net.n_in, net.n_out)
-    ws = [w.copy() for w in net._params()[0]]
-    bs = [b.copy() for b in net._params()[1]]
+    ws, bs = _copies(net)
     counter = _PassCounter()
 
     def cost():
@@ -186,16 +198,13 @@ def forward_difference_gradient(net, x, y, eps=1e-6):
         return _cost(net, ws, bs, x, y)
 
     base = cost()
-    grads = []
-    for params in (bs, ws):
-        layer_grads = []
-        for p in params:
-            g = np.zeros_like(p)
-            for idx in np.ndindex(p.shape):
-                old = p[idx]
-                p[idx] = old + eps
-                g[idx] = (cost() - base) / eps
-                p[idx] = old
-            layer_grads.append(g)
-        grads.append(layer_grads)
-    return grads[0], grads[1], counter.passes
+
+    def quotient(p, idx):
+        old = p[idx]
+        p[idx] = old + eps
+        q = (cost() - base) / eps
+        p[idx] = old
+        return q
+
+    nabla_b, nabla_w = _each_parameter(ws, bs, quotient)
+    return nabla_b, nabla_w, counter.passes

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 import numpy as np
 
 from .activations import get_activation
 from .checks import check_sizes
 from .costs import get_cost
+from .files import atomic_write
 
 __all__ = ["save", "load", "FORMAT"]
 
@@ -37,19 +37,8 @@ def save(net, path):
     }
     text = json.dumps(doc, allow_nan=False)
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".nbteach-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(path))   # mkstemp makes 0o600 files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(text)
     return path
 
 
@@ -94,12 +83,3 @@ def load(path):
     net.weights, net.biases = weights, biases
     return net
 
-
-def _file_mode(path):
-    """The mode a new file would get (0o666 less the umask), or the existing file's mode."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -59,6 +59,23 @@ def _heading(text):
     return label
 
 
+
+def _picker(viewer, panes, options, value, description, width):
+    """A Dropdown above a Stack of pre-rendered panes, linked in the browser (``jslink``).
+
+    Sets ``viewer.stack``, ``viewer.dropdown``, ``viewer.links`` and the children. Choosing
+    from the menu needs no kernel; ``dropdown.value = ...`` from code moves the Stack too.
+    """
+    viewer.stack = W.Stack(children=panes, layout=W.Layout(**PANE_LAYOUT))
+    viewer.dropdown = W.Dropdown(options=options, value=value, description=description,
+                                 layout=W.Layout(width=width))
+    viewer.stack.selected_index = viewer.dropdown.index
+    viewer.links = (W.jslink((viewer.dropdown, "index"), (viewer.stack, "selected_index")),)
+    viewer.dropdown.observe(lambda _: setattr(viewer.stack, "selected_index",
+                                              viewer.dropdown.index), names="index")
+    viewer.children = [viewer.dropdown, viewer.stack]
+    viewer.add_class("nbteach-viewer")
+
 class _Viewer(W.VBox):
     """Static forms shared by every viewer: ``summary()`` and ``static_html()``."""
 
@@ -269,15 +286,7 @@ class LayerInspector(_Viewer):
         panes = [W.HTML(display.layer_html(trace, k, diagram=network_svg(
                  trace.sizes, k, edges=k)), layout=W.Layout(**PANE_LAYOUT))
                  for k in self._layers]
-        self.stack = W.Stack(children=panes, selected_index=l - 2,
-                             layout=W.Layout(**PANE_LAYOUT))
-        self.dropdown = W.Dropdown(options=[(f"l = {k}", k) for k in self._layers], value=l,
-                                   description="layer", layout=W.Layout(width="160px"))
-        self.links = (W.jslink((self.dropdown, "index"), (self.stack, "selected_index")),)
-        self.dropdown.observe(lambda _: setattr(self.stack, "selected_index",
-                                                self.dropdown.index), names="index")
-        self.children = [self.dropdown, self.stack]
-        self.add_class("nbteach-viewer")
+        _picker(self, panes, [(f"l = {k}", k) for k in self._layers], l, "layer", "160px")
 
     @property
     def layer(self):
@@ -393,14 +402,8 @@ class PathExplorer(_Viewer):
                      for j in range(net.sizes[l - 1]) for k in range(net.sizes[l - 2])]
         panes = [W.HTML(display.paths_html(ps) + network_svg(self.sizes, ps.layer,
                         edges=ps.layer), layout=W.Layout(**PANE_LAYOUT)) for ps in self.sums]
-        self.stack = W.Stack(children=panes, selected_index=0, layout=W.Layout(**PANE_LAYOUT))
-        self.dropdown = W.Dropdown(options=[(ps.weight_name, i) for i, ps in enumerate(self.sums)],
-                                   value=0, description="weight", layout=W.Layout(width="200px"))
-        self.links = (W.jslink((self.dropdown, "index"), (self.stack, "selected_index")),)
-        self.dropdown.observe(lambda _: setattr(self.stack, "selected_index",
-                                                self.dropdown.index), names="index")
-        self.children = [self.dropdown, self.stack]
-        self.add_class("nbteach-viewer")
+        _picker(self, panes, [(ps.weight_name, i) for i, ps in enumerate(self.sums)], 0,
+                "weight", "200px")
 
     @property
     def current(self):

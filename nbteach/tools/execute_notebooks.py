@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+from nbteach.files import atomic_write
 
-def _file_mode(path):
-    """The mode a new file would get (0o666 less the umask), or the existing file's mode."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def find_notebooks(paths):
@@ -48,16 +40,8 @@ def execute(path, timeout=900):
                             resources={"metadata": {"path": str(path.parent)}},
                             store_widget_state=True)
     client.execute()
-    fd, tmp = tempfile.mkstemp(prefix=".nbteach-", suffix=".ipynb", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            nbformat.write(nb, f)
-        os.chmod(tmp, _file_mode(path))   # mkstemp makes 0o600 files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path, suffix=".ipynb") as f:
+        nbformat.write(nb, f)
 
 
 def main(argv=None):

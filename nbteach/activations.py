@@ -22,16 +22,20 @@ __all__ = [
 
 
 def _sigmoid(z):
-    """sigma(z) = 1 / (1 + e^{-z}), computed without overflow.
+    """sigma(z) = 1 / (1 + e^{-z}), the book's formula, made safe for every float z.
 
-    The book writes ``1.0/(1.0+np.exp(-z))``; for z below about -709 ``exp(-z)``
-    overflows to inf (with a warning). Here ``exp`` only ever sees ``-|z| <= 0``:
-    for z >= 0, sigma(z) = 1 / (1 + e^{-z}); for z < 0, sigma(z) = e^{z} / (1 + e^{z}).
+    For z below about -709, ``exp(-z)`` is larger than any float: numpy returns inf (and
+    warns), and 1 / (1 + inf) = 0, while the true value e^z / (1 + e^z) = e^z is a tiny but
+    representable number down to z = -745. So the warnings are switched off for this one
+    expression and those few entries are recomputed as ``exp(z)``. Everywhere else the
+    result is the very float the book's code gives (the tests check it bit for bit).
     """
     z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):      # e^{-|z|} -> 0 for large |z| is the right value
-        e = np.exp(-np.abs(z))             # in [0, 1], never overflows
-        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(over="ignore", under="ignore"):
+        s = 1.0 / (1.0 + np.exp(-z))
+        if z.size and z.min() < -709.0:
+            s = np.where(z < -709.0, np.exp(z), s)
+        return s
 
 
 def _sigmoid_prime(z):

@@ -40,7 +40,7 @@ def weighted_input(w, a, b):
     a : (n_{l-1}, m) array, one column per example
     b : (n_l, 1) array, broadcast across the m columns
     """
-    return w @ a + b                                   # (n_l, m)
+    return np.dot(w, a) + b                            # (n_l, m)
 
 
 def output_error(nabla_a_C, sigma_prime_zL):
@@ -65,7 +65,7 @@ def backpropagate_error(w_next, delta_next, sigma_prime_z):
     delta_next : (n_{l+1}, m) array, the error delta^{l+1}
     sigma_prime_z : (n_l, m) array, sigma'(z^l)
     """
-    return (w_next.T @ delta_next) * sigma_prime_z     # (n_l, m)
+    return np.dot(w_next.T, delta_next) * sigma_prime_z   # (n_l, m)
 
 
 def bias_gradient(delta):
@@ -84,7 +84,9 @@ def weight_gradient(delta, a_prev):
     As matrices, nabla_w^l = delta^l (a^{l-1})^T: ``(n_l, m) @ (m, n_{l-1})``. For a
     mini-batch the matrix product sums a^{l-1}_k delta^l_j over the m examples.
     """
-    return delta @ a_prev.T                            # (n_l, n_{l-1})
+    # np.dot, as the book writes it: for one example (m = 1) it is several times faster
+    # than the @ operator, which does not hand this outer product to BLAS.
+    return np.dot(delta, a_prev.T)                     # (n_l, n_{l-1})
 
 
 class Stages(NamedTuple):

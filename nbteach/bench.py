@@ -5,11 +5,14 @@ per-example loop. This module measures it, on ``[784, 30, 10]`` with random MNIS
 data (pixels uniform in [0, 1), one-hot labels, seeded), float64:
 
 * examples per second of one gradient step at mini-batch sizes 1, 10, 100 and 1000, for
-  the book's per-example loop (``update_mini_batch(method="loop")``), the readable
-  matrix version (``method="matrix"``), the fast path (``nbteach.fast``) and, only if
-  ``import torch`` works, the same step in PyTorch's eager mode on the CPU;
-* one epoch through ``Network.SGD`` against the same epoch through the loop (mini-batch
-  10), wall-clock time, with everything ``SGD`` does (checks, cost after the epoch);
+  the book's own code (``nbteach.book``: its ``update_mini_batch``, one ``backprop`` per
+  example), nbteach's readable per-example loop (``update_mini_batch(method="loop")``),
+  the readable matrix version (``method="matrix"``), the fast path (``nbteach.fast``)
+  and, only if ``import torch`` works, the same step in PyTorch's eager mode on the CPU;
+  speed-ups are against the book's code;
+* one epoch through ``Network.SGD`` against the same epoch through the book's code
+  (mini-batch 10), wall-clock time, with everything ``SGD`` does (checks, cost after
+  the epoch);
 * the fast step at mini-batch 1000 as a fraction of the time its bare matrix products
   take when timed alone: how close the code comes to what the hardware allows.
 
@@ -33,6 +36,7 @@ import time
 import numpy as np
 
 from . import fast
+from .book import Network as BookNetwork
 from .files import atomic_write
 from .network import Network
 from .training import train_epoch
@@ -79,6 +83,18 @@ def _network_step(method, batches, seed):
     return step
 
 
+def _book_step(batches, seed):
+    net = Network(SIZES, seed=seed)
+    book = BookNetwork(net.weights, net.biases)
+    # the book's mini-batch: a list of (x, y) column pairs
+    tuples = [[(X[:, [j]], Y[:, [j]]) for j in range(X.shape[1])] for X, Y in batches]
+
+    def step(i):
+        book.update_mini_batch(tuples[i % len(tuples)], ETA)
+    step.weights = lambda: book.weights
+    return step
+
+
 def _fast_step(batches, seed):
     net = Network(SIZES, seed=seed)
     trainer = fast.Trainer(net.weights, net.biases, net.activation, net.cost)
@@ -114,7 +130,8 @@ def _torch_step(torch, batches, seed):
 
 def _contenders(m, seed, torch):
     batches = _batches(m, seed)
-    out = {"loop": _network_step("loop", batches, seed),
+    out = {"book": _book_step(batches, seed),
+           "loop": _network_step("loop", batches, seed),
            "matrix": _network_step("matrix", batches, seed),
            "fast": _fast_step(batches, seed)}
     if torch is not None:
@@ -140,9 +157,9 @@ def _timed(step, steps):
 def measure_steps(batch_sizes=BATCH_SIZES, repeats=5, budget=0.2, seed=0, use_torch=True):
     """Examples per second of one gradient step, per contender and mini-batch size.
 
-    Returns a list of dicts, one per size: ``batch_size``, ``loop``, ``matrix``, ``fast``
-    (and ``torch`` when available) in examples/s, and each one's speed-up over the loop,
-    ``matrix_vs_loop``, ``fast_vs_loop`` (``torch_vs_loop``). ``budget`` is the seconds
+    Returns a list of dicts, one per size: ``batch_size``, ``book``, ``loop``, ``matrix``,
+    ``fast`` (and ``torch`` when available) in examples/s, and each one's speed-up over the
+    book's code, ``loop_vs_book``, ``matrix_vs_book``, ``fast_vs_book`` (``torch_vs_book``). ``budget`` is the seconds
     one measurement aims at; every contender runs once per repetition, interleaved.
     """
     torch = _torch() if use_torch else None
@@ -157,8 +174,8 @@ def measure_steps(batch_sizes=BATCH_SIZES, repeats=5, budget=0.2, seed=0, use_to
         row = {"batch_size": m}
         row.update({name: statistics.median(v) for name, v in speeds.items()})
         for name in contenders:
-            if name != "loop":
-                row[f"{name}_vs_loop"] = row[name] / row["loop"]
+            if name != "book":
+                row[f"{name}_vs_book"] = row[name] / row["book"]
         rows.append(row)
     return rows
 
@@ -173,18 +190,29 @@ def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=2, seed=0):
 
     ``sgd_seconds`` is the wall time of ``net.SGD(data, 1, ...)`` (checks, the shuffle,
     training, the cost after the epoch); ``sgd_train_seconds`` the training alone, as
-    ``History.seconds`` records it; ``loop_seconds`` the same shuffle and mini-batches
-    through ``update_mini_batch(method="loop")``; ``matrix_seconds`` through
-    ``method="matrix"``. Medians over ``repeats`` interleaved repetitions.
+    ``History.seconds`` records it; ``book_seconds`` the same shuffle and mini-batches
+    through the book's own ``update_mini_batch`` (lists of (x, y) columns, as the book
+    keeps its data); ``loop_seconds`` through ``update_mini_batch(method="loop")``;
+    ``matrix_seconds`` through ``method="matrix"``. Medians over ``repeats`` interleaved
+    repetitions.
     """
     X, Y = mnist_like(n_examples, seed)
-    times = {"sgd_seconds": [], "sgd_train_seconds": [], "loop_seconds": [], "matrix_seconds": []}
+    examples = [(X[:, [j]], Y[:, [j]]) for j in range(n_examples)]    # the book's training_data
+    times = {"sgd_seconds": [], "sgd_train_seconds": [], "book_seconds": [], "loop_seconds": [],
+             "matrix_seconds": []}
     for _ in range(repeats):
         net = Network(SIZES, seed=seed)
         start = time.perf_counter()
         history = net.SGD((X, Y), 1, mini_batch_size, ETA)
         times["sgd_seconds"].append(time.perf_counter() - start)
         times["sgd_train_seconds"].append(history.seconds[0])
+        net = Network(SIZES, seed=seed)
+        book = BookNetwork(net.weights, net.biases)
+        order = net.rng.permutation(n_examples)            # the shuffle SGD would draw
+        start = time.perf_counter()
+        for k in range(0, n_examples, mini_batch_size):
+            book.update_mini_batch([examples[j] for j in order[k:k + mini_batch_size]], ETA)
+        times["book_seconds"].append(time.perf_counter() - start)
         for method in ("loop", "matrix"):
             net = Network(SIZES, seed=seed)
             start = time.perf_counter()
@@ -192,6 +220,7 @@ def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=2, seed=0):
             times[f"{method}_seconds"].append(time.perf_counter() - start)
     out = {"n_examples": n_examples, "mini_batch_size": mini_batch_size, "repeats": repeats}
     out.update({k: statistics.median(v) for k, v in times.items()})
+    out["sgd_vs_book"] = out["book_seconds"] / out["sgd_seconds"]
     out["sgd_vs_loop"] = out["loop_seconds"] / out["sgd_seconds"]
     out["sgd_vs_matrix"] = out["matrix_seconds"] / out["sgd_seconds"]
     return out
@@ -305,35 +334,34 @@ def run(quick=False, epoch_examples=None, repeats=None):
 def format_report(results):
     """The results as the text the command prints (fixed precision)."""
     have_torch = any("torch" in row for row in results["steps"])
-    head = f"{'mini-batch':>10} {'loop':>10} {'matrix':>10} {'fast':>10}"
-    head += f" {'torch':>10}" if have_torch else ""
-    head += f" {'matrix/loop':>12} {'fast/loop':>10}" + (f" {'torch/loop':>11}" if have_torch else "")
+    names = ["book", "loop", "matrix", "fast"] + (["torch"] if have_torch else [])
+    head = f"{'mini-batch':>10}" + "".join(f" {n:>9}" for n in names)
+    head += "".join(f" {n + '/book':>12}" for n in names[1:])
     lines = [f"nbteach.bench: {results['sizes']}, {results['dtype']}, numpy {results['numpy']}"
              + (f", torch {results['torch']}" if results["torch"] else ", torch not installed")
              + (" (quick)" if results["quick"] else ""),
-             "", "One gradient step, examples per second (median of interleaved repetitions):",
+             "", "One gradient step, examples per second (median of interleaved repetitions).",
+             "book: the book's own code; loop: nbteach's per-example loop; matrix: the readable",
+             "fully matrix-based version; fast: the same after profiling (what Network.SGD uses).",
              head]
     for row in results["steps"]:
-        line = (f"{row['batch_size']:>10d} {row['loop']:>10.0f} {row['matrix']:>10.0f} "
-                f"{row['fast']:>10.0f}")
-        line += f" {row['torch']:>10.0f}" if have_torch else ""
-        line += f" {row['matrix_vs_loop']:>11.1f}x {row['fast_vs_loop']:>9.1f}x"
-        line += f" {row['torch_vs_loop']:>10.1f}x" if have_torch else ""
+        line = f"{row['batch_size']:>10d}" + "".join(f" {row[n]:>9.0f}" for n in names)
+        line += "".join(f" {row[n + '_vs_book']:>11.1f}x" for n in names[1:])
         lines.append(line)
     e = results["epoch"]
     lines += ["", f"One epoch, {e['n_examples']} examples, mini-batch {e['mini_batch_size']}:",
               f"  Network.SGD        {e['sgd_seconds']:9.3f} s  (training alone "
               f"{e['sgd_train_seconds']:.3f} s; the rest: checks and the cost after the epoch)",
               f"  readable matrix    {e['matrix_seconds']:9.3f} s",
-              f"  book's loop        {e['loop_seconds']:9.3f} s",
-              f"  SGD is {e['sgd_vs_loop']:.1f}x faster than the loop, "
+              f"  nbteach's loop     {e['loop_seconds']:9.3f} s",
+              f"  the book's code    {e['book_seconds']:9.3f} s",
+              f"  SGD is {e['sgd_vs_book']:.1f}x faster than the book's code, "
               f"{e['sgd_vs_matrix']:.1f}x faster than the readable matrix steps"]
     b = results["bare_products"]
     lines += ["", f"Mini-batch {b['batch_size']}: a fast step takes {b['step_seconds'] * 1e3:.3f} ms, "
               f"its matrix products alone {b['products_seconds'] * 1e3:.3f} ms: "
               f"the step runs at {b['fraction']:.0%} of the speed of its bare products."]
     return "\n".join(lines)
-
 
 def write_json(results, path):
     """Write ``results`` to ``path`` atomically (a temporary file, then a rename)."""

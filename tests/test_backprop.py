@@ -6,7 +6,7 @@ import pytest
 
 import nbteach as nt
 from nbteach import backprop as bp
-from book_network import Network as BookNetwork
+from nbteach.book import Network as BookNetwork
 
 
 def test_each_equation_function_opens_with_its_formula():

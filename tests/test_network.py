@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import nbteach as nt
-from book_network import Network as BookNetwork
+from nbteach.book import Network as BookNetwork
 
 from nbteach.gradcheck import relative_error
 

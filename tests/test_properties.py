@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 import nbteach as nt
-from book_network import Network as BookNetwork
+from nbteach.book import Network as BookNetwork
 from nbteach.gradcheck import relative_error
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,

@@ -1,9 +1,15 @@
-"""The book's ``network.py`` (chapter 1), ported to Python 3, as an independent reference.
+"""The book's own code: ``network.py`` from chapter 1, ported to Python 3, as a reference.
 
-Only the parts backprop needs: ``feedforward``, ``backprop``, ``update_mini_batch``,
-``cost_derivative``, ``sigmoid`` and ``sigmoid_prime``, written as the book writes them
-(``xrange`` -> ``range``). The constructor takes the weights and biases to use, so the
-tests can run this code and nbteach's on identical parameters. Not part of the package.
+Adapted from ``network.py`` by Michael Nielsen, *Neural Networks and Deep Learning*
+(MIT License). Only the parts backprop needs: ``feedforward``, ``backprop``,
+``update_mini_batch``, ``cost_derivative``, ``sigmoid`` and ``sigmoid_prime``, written as the
+book writes them (``xrange`` -> ``range``). Two departures, both needed to compare: the
+constructor takes the weights and biases to use, so this code and nbteach's run on identical
+parameters, and there is no ``SGD`` or ``evaluate``.
+
+nbteach uses it as an independent reference: the tests check that nbteach's backprop gives
+these very numbers, and ``python -m nbteach.bench`` times the book's per-example loop with it.
+It checks nothing (as in the book): give it columns ``(n, 1)``.
 """
 import numpy as np
 

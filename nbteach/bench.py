@@ -37,6 +37,7 @@ import numpy as np
 
 from . import fast
 from .book import Network as BookNetwork
+from .data import Dataset
 from .files import atomic_write
 from .network import Network
 from .training import train_epoch
@@ -51,9 +52,13 @@ ETA = 3.0           # the book's learning rate for this network
 
 
 def mnist_like(n, seed=0, sizes=SIZES):
-    """``(X, Y)`` of n random examples shaped like MNIST: X ``(784, n)`` in [0, 1), Y one-hot."""
+    """``(X, Y)`` of n random examples shaped like MNIST: X ``(784, n)`` in [0, 1), Y one-hot.
+
+    X is laid out as a ``Dataset`` lays it out (and as MNIST's files store the images):
+    each example's pixels contiguous, i.e. Fortran order.
+    """
     rng = np.random.default_rng(seed)
-    X = rng.random((sizes[0], n))                       # (n_in, n)
+    X = rng.random((n, sizes[0])).T                     # (n_in, n), one image per column
     Y = np.zeros((sizes[-1], n))                        # (n_out, n)
     Y[rng.integers(0, sizes[-1], n), np.arange(n)] = 1.0
     return X, Y
@@ -188,22 +193,28 @@ def speedup_vs_batch_size(batch_sizes=BATCH_SIZES, repeats=3, budget=0.05, seed=
 def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=2, seed=0):
     """Seconds for one epoch through ``Network.SGD`` and through the book's loop.
 
-    ``sgd_seconds`` is the wall time of ``net.SGD(data, 1, ...)`` (checks, the shuffle,
+    Each side gets the data the way its learners hold it: ``Network.SGD`` an
+    ``nbteach.Dataset`` (as ``load_mnist`` returns it: pixels checked when it was made,
+    stored one image per contiguous column), the book's code its list of ``(x, y)``
+    column pairs (as its ``mnist_loader`` returns them).
+
+    ``sgd_seconds`` is the wall time of ``net.SGD(dataset, 1, ...)`` (checks, the shuffle,
     training, the cost after the epoch); ``sgd_train_seconds`` the training alone, as
     ``History.seconds`` records it; ``book_seconds`` the same shuffle and mini-batches
-    through the book's own ``update_mini_batch`` (lists of (x, y) columns, as the book
-    keeps its data); ``loop_seconds`` through ``update_mini_batch(method="loop")``;
-    ``matrix_seconds`` through ``method="matrix"``. Medians over ``repeats`` interleaved
-    repetitions.
+    through the book's own ``update_mini_batch``; ``loop_seconds`` through
+    ``update_mini_batch(method="loop")``; ``matrix_seconds`` through ``method="matrix"``.
+    Medians over ``repeats`` interleaved repetitions.
     """
     X, Y = mnist_like(n_examples, seed)
+    data = Dataset(X, np.argmax(Y, axis=0))                           # SGD's training_data
+    X, Y = data.X, data.Y                                             # (784, n), (10, n)
     examples = [(X[:, [j]], Y[:, [j]]) for j in range(n_examples)]    # the book's training_data
     times = {"sgd_seconds": [], "sgd_train_seconds": [], "book_seconds": [], "loop_seconds": [],
              "matrix_seconds": []}
     for _ in range(repeats):
         net = Network(SIZES, seed=seed)
         start = time.perf_counter()
-        history = net.SGD((X, Y), 1, mini_batch_size, ETA)
+        history = net.SGD(data, 1, mini_batch_size, ETA)
         times["sgd_seconds"].append(time.perf_counter() - start)
         times["sgd_train_seconds"].append(history.seconds[0])
         net = Network(SIZES, seed=seed)

@@ -64,7 +64,7 @@ class Dataset:
 
     Attributes
     ----------
-    X : float64 (n_pixels, N)
+    X : float64 (n_pixels, N), each column (image) contiguous in memory (Fortran order)
     labels : int64 (N,)
     Y : float64 (10, N), the one-hot columns: ``Y[labels[j], j] == 1``
     images : float64 (N, 28, 28), the same pixels as pictures
@@ -210,7 +210,7 @@ def _check_pixels(X):
     if np.issubdtype(arr.dtype, np.integer) and arr.max() > 1:
         raise ValueError(f"X must hold pixel values in [0, 1]; got integers up to {arr.max()}. "
                          "For 0..255 pixels use Dataset.from_images(images, labels).")
-    arr = np.array(arr, dtype=np.float64)                # our own copy
+    arr = np.array(arr, dtype=np.float64, order="F")     # our own copy; each image contiguous
     if not np.isfinite(arr).all():
         raise ValueError("X must be finite; it holds NaN or inf")
     if arr.min() < 0 or arr.max() > 1:

@@ -257,14 +257,33 @@ class Network:
         callback : callable(epoch, history), optional, called after every epoch
         """
         from . import fast
+        from .data import Dataset
         from .training import History, train_epoch
         epochs = check_positive_int(epochs, "epochs")
         mini_batch_size = check_positive_int(mini_batch_size, "mini_batch_size")
         eta = check_eta(eta)
-        X, Y = self._as_batch(training_data, "training_data")
-        test = self._as_labelled(test_data) if test_data is not None else None
+
+        def checked(data):
+            # A Dataset checked its pixels (finite, in [0, 1]) when it was made and has been
+            # read-only since: if its shapes fit, a second pass over every number would
+            # find nothing new. Anything else goes through the full checks.
+            return (isinstance(data, Dataset) and not data.X.flags.writeable
+                    and not data.Y.flags.writeable and data.X.shape[0] == self.n_in
+                    and data.Y.shape[0] == self.n_out)
+
+        if checked(training_data):
+            X, Y = training_data.X, training_data.Y
+        else:
+            X, Y = self._as_batch(training_data, "training_data")
+        if test_data is None:
+            test = None
+        elif checked(test_data) and not test_data.labels.flags.writeable:
+            test = (test_data.X, test_data.labels)
+        else:
+            test = self._as_labelled(test_data)
         self._params()
-        rows = fast.Rows.from_columns(X, Y)                  # examples as rows, once
+        rows = fast.Rows.from_columns(X, Y)                  # examples as rows, once: no copy
+                                                             # for a Dataset (X in F order)
         test_rows = None if test is None else np.ascontiguousarray(test[0].T)
         history = History(sizes=list(self.sizes), eta=eta, mini_batch_size=mini_batch_size,
                           n_train=X.shape[1], n_test=None if test is None else len(test[1]))

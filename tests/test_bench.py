@@ -14,6 +14,7 @@ def test_mnist_like_data_is_shaped_like_mnist_and_seeded():
     assert np.array_equal(Y.sum(axis=0), np.ones(50))          # one-hot columns
     X2, Y2 = bench.mnist_like(50, seed=3)
     assert np.array_equal(X, X2) and np.array_equal(Y, Y2)
+    assert X.flags.f_contiguous                                # laid out as a Dataset lays it out
 
 
 def test_measure_steps_gives_one_row_per_batch_size_with_consistent_ratios(monkeypatch):

@@ -245,3 +245,58 @@ def test_fast_sigmoid_saturates_without_warnings():
     assert out.shape == (1, 2) and out[0, 0] == 0.0 and out[0, 1] == 1.0
     history = net.SGD((X, Y), 1, 2, 1.0)
     assert np.isfinite(history.cost[0])
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda a: a.name)
+@pytest.mark.parametrize("slice_size", [1, 3, 7, 50])
+def test_feedforward_in_slices_gives_the_readable_outputs(activation, slice_size):
+    net = nt.Network([5, 4, 3], seed=18, activation=activation)
+    X, Y = data(7, net.sizes)
+    rows = fast.Rows.from_columns(X, Y)
+    out = fast.feedforward(net.weights, net.biases, rows.X, activation, slice_size=slice_size)
+    assert out.shape == (3, 7)
+    assert rel(out, net.feedforward(X)) <= TOL
+
+
+@pytest.mark.parametrize("cost", COSTS, ids=lambda c: c.name)
+def test_cost_value_over_several_slices_matches_the_network(cost):
+    net = nt.Network([3, 4, 2], seed=19, cost=cost)
+    n = 2 * fast.SLICE + 5                         # two full slices and a short one
+    X, Y = data(n, net.sizes)
+    rows = fast.Rows.from_columns(X, Y)
+    got = fast.cost_value(net.weights, net.biases, rows, net.activation, net.cost)
+    assert abs(got - net.cost_value(X, Y)) <= TOL * net.cost_value(X, Y)
+    assert np.array_equal(rows.X, X.T) and np.array_equal(rows.Y, Y.T)   # inputs untouched
+
+
+def _dataset(n, n_pixels, seed=0):
+    X, Y = data(n, [n_pixels, 10], seed)
+    return nt.Dataset(X, np.argmax(Y, axis=0))
+
+
+def test_sgd_on_a_dataset_equals_sgd_on_its_arrays_bit_for_bit():
+    train, test = _dataset(45, 6), _dataset(12, 6, seed=1)
+    assert train.X.flags.f_contiguous                       # one image per contiguous column
+    a, b = nt.Network([6, 5, 10], seed=20), nt.Network([6, 5, 10], seed=20)
+    ha = a.SGD(train, 2, 4, 1.0, test_data=test)
+    hb = b.SGD((train.X.copy(), train.Y.copy()), 2, 4, 1.0, test_data=list(
+        zip((test.X[:, [j]] for j in range(12)), test.labels.tolist())))
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+        assert np.array_equal(p, q)
+    assert ha.cost == hb.cost and ha.correct == hb.correct
+    assert ha.correct[-1] == a.evaluate(test)
+
+
+def test_sgd_checks_a_dataset_whose_arrays_were_made_writable_again():
+    train = _dataset(10, 4)
+    train.X.flags.writeable = True
+    train.X[2, 3] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        nt.Network([4, 3, 10], seed=21).SGD(train, 1, 5, 1.0)
+
+
+def test_sgd_refuses_a_dataset_that_does_not_fit_the_network():
+    with pytest.raises(ValueError, match=r"\(5, m\)"):
+        nt.Network([5, 3, 10], seed=22).SGD(_dataset(10, 4), 1, 5, 1.0)
+    with pytest.raises(ValueError, match=r"\(2, m\)"):
+        nt.Network([4, 3, 2], seed=22).SGD(_dataset(10, 4), 1, 5, 1.0)

@@ -58,3 +58,22 @@ def test_ci_script_is_strict_bash_and_runs_make_test():
     assert text.startswith("#!/usr/bin/env bash")
     assert "set -euo pipefail" in text
     assert "make test" in text
+
+
+def test_readme_python_example_runs_and_says_what_it_shows():
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks, "the README should show nbteach from Python"
+    namespace = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+    step = namespace["trace"].steps[2]
+    assert "trace.steps[2]" in blocks[0] and "# BP1 at l = 3" in blocks[0]
+    assert (step.equation, step.layer) == ("BP1", 3)
+
+
+def test_readme_lists_every_notebook():
+    text = (ROOT / "README.md").read_text()
+    for nb in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" not in nb.parts:
+            assert str(nb.relative_to(ROOT)) in text, f"{nb.name} is missing from the README table"

@@ -26,11 +26,11 @@ chapter's quadratic cost, so ∇_a C = a^L - y.
 A function that raises is reported with its exception (never a traceback from here); one
 that raises ``NotImplementedError``, the stub each exercise starts from, counts as "not
 attempted yet". Non-goal: grading proofs; only the numbers a proof predicts are checked.
+Running the learner's code safely and describing a wrong answer live in ``nbteach.diagnose``.
 """
 from __future__ import annotations
 
 import html
-import linecache
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -39,6 +39,8 @@ import numpy as np
 
 from .activations import linear, sigmoid
 from .backprop import backprop as _book_backprop
+from .diagnose import (NO_PRIME_BP1, NO_PRIME_BP2, NotAttempted, Raised, Wrong, as_list,
+                       call, candidates, compare, compare_gradients)
 from .gradcheck import numerical_gradient
 from .network import Network
 
@@ -49,7 +51,6 @@ __all__ = [
 
 SIZES = [3, 4, 5, 2]        # distinct layer sizes, so an off-by-one layer shows in the shapes
 SEED = 2
-RTOL, ATOL = 1e-7, 1e-10    # for comparisons with an exact reference
 
 _STYLE = {  # status -> (symbol, headline, colour as a JupyterLab theme variable)
     "passed": ("✔", "passed", "var(--jp-success-color1, #388e3c)"),
@@ -130,65 +131,17 @@ TANH_NEURONS = tuple(
     for l, j in ((2, 3), (3, 0), (4, 1)))
 
 
-# ---- control flow: the learner's code raising, or a wrong answer ----------------------
-
-class _NotAttempted(Exception):
-    pass
-
-
-class _Raised(Exception):
-    def __init__(self, message, hint=""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-class _Wrong(Exception):
-    def __init__(self, message, hint=""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-def _call(fn, *args, shape_hint=""):
-    """Call the learner's function; turn what it raises into _NotAttempted / _Raised.
-
-    ``shape_hint`` is added to the hint when the exception is about shapes.
-    """
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise _NotAttempted() from None
-    except Exception as exc:  # the learner's code, whatever it raised
-        where = _learner_line(fn, exc)
-        msg = f"{type(exc).__name__}: {exc}" + (f"\nat the line: {where}" if where else "")
-        hint = ""
-        if any(w in str(exc) for w in ("matmul", "shapes", "broadcast", "aligned")):
-            hint = ("Hint: two arrays on that line have shapes that do not fit; print their "
-                    "shapes. w^l is (n_l, n_{l-1}), δ^l and z^l are (n_l, 1) for one example." + shape_hint)
-        raise _Raised(msg, hint) from None
-
-
-def _learner_line(fn, exc):
-    """The source line of the learner's function where the exception came from, or ""."""
-    code = getattr(fn, "__code__", None)
-    tb, line = exc.__traceback__, ""
-    while tb is not None:
-        if code is not None and tb.tb_frame.f_code.co_filename == code.co_filename:
-            line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno).strip()
-        tb = tb.tb_next
-    return line
-
-
 def _run(exercise, body):
     """Run one check; every outcome becomes a CheckResult."""
     try:
         message = body()
-    except _NotAttempted:
+    except NotAttempted:
         return CheckResult(exercise, "not attempted",
                            "Your function still raises NotImplementedError. Replace that line "
                            "with your code, run its cell, then run this check again.")
-    except _Raised as exc:
+    except Raised as exc:
         return CheckResult(exercise, "error", _join(exc.message, exc.hint), exc.hint)
-    except _Wrong as exc:
+    except Wrong as exc:
         return CheckResult(exercise, "failed", _join(exc.message, exc.hint), exc.hint)
     if isinstance(message, tuple):
         return CheckResult(exercise, "passed", _join(*message), timing=message[1])
@@ -272,151 +225,6 @@ def _example(m=1, sizes=SIZES, seed=SEED):
     return X, Y
 
 
-# ---- comparing the learner's answer with the reference --------------------------------
-
-def _fmt(v):
-    return f"{float(v):.5g}"
-
-
-def _as_list(value, name, n, what):
-    """The learner's list of n arrays, as float arrays; _Wrong if it is not one."""
-    if value is None:
-        raise _Wrong(f"{name}: your function returned None.",
-                     "Hint: did you forget the `return` line?")
-    if isinstance(value, np.ndarray):
-        raise _Wrong(f"{name}: expected a list of {n} arrays ({what}); got one array of "
-                     f"shape {value.shape}.")
-    if not isinstance(value, (list, tuple)):
-        raise _Wrong(f"{name}: expected a list of {n} arrays ({what}); got "
-                     f"{type(value).__name__}.")
-    if len(value) != n:
-        hint = ""
-        if len(value) == n + 1:
-            hint = ("Hint: one too many: the input layer l = 1 has no δ, weights or biases; "
-                    f"the list runs over l = 2..{n + 1}.")
-        elif len(value) == n - 1:
-            hint = ("Hint: one layer is missing: check that the loop reaches both the output "
-                    f"layer l = {n + 1} and the first hidden layer l = 2.")
-        raise _Wrong(f"{name}: expected a list of {n} arrays ({what}); got {len(value)}.", hint)
-    arrays = []
-    for i, a in enumerate(value):
-        try:
-            arr = np.asarray(a, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise _Wrong(f"{name}[{i}] (layer l = {i + 2}): expected a numeric array; got "
-                         f"{type(a).__name__}.") from None
-        arrays.append(arr)
-    return arrays
-
-
-def _close(a, b, rtol, atol):
-    return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol)
-
-
-def _compare(name, actual, expected, *, rtol=RTOL, atol=ATOL, m=1, candidates=()):
-    """Compare two lists of arrays layer by layer; raise _Wrong describing the first mismatch.
-
-    ``candidates``: (list of arrays, hint) pairs: what a typical mistake would give.
-    Layers are searched from the output end, where backprop starts and errors begin.
-    """
-    for i in reversed(range(len(expected))):
-        a, e, l = actual[i], expected[i], i + 2
-        if _close(a, e, rtol, atol):
-            continue
-        where = f"{name} at layer l = {l} ({name}[{i}])"
-        if a.shape != e.shape:
-            msg = f"{where}: expected shape {e.shape}, got {a.shape}."
-        elif not np.isfinite(a).all():
-            msg = f"{where} contains NaN or infinity."
-        else:
-            idx = np.unravel_index(np.argmax(np.abs(a - e)), e.shape)
-            msg = (f"{where}: shapes agree {e.shape}, values do not. Largest difference at "
-                   f"{list(map(int, idx))}: expected {_fmt(e[idx])}, got {_fmt(a[idx])}.")
-        raise _Wrong(msg, _hint(actual, expected, i, rtol, atol, m, candidates))
-
-
-def _hint(actual, expected, i, rtol, atol, m, candidates):
-    """A guess at the mistake behind ``actual[i] != expected[i]``, or ""."""
-    a, e = actual[i], expected[i]
-    for values, hint in candidates:          # a mistake that explains every layer first
-        if all(_close(x, v, rtol, atol) for x, v in zip(actual, values)):
-            return "Hint: " + hint
-    for values, hint in candidates:          # then one that explains this layer
-        if _close(a, values[i], rtol, atol) and not _close(e, values[i], rtol, atol):
-            return "Hint: " + hint
-    if a.ndim == 1 and a.size == e.size:
-        return "Hint: that is a 1-D array; keep columns, e.g. v.reshape(-1, 1)."
-    if a.shape == e.shape[::-1] and a.shape != e.shape or (
-            a.shape == e.shape and a.ndim == 2 and _close(a.T, e, rtol, atol)):
-        exact = " It is exactly the expected array transposed." if _close(a.T, e, rtol, atol) else ""
-        return ("Hint: transposed." + exact + " nabla_w^l = δ^l (a^{l-1})^T has one row per "
-                "neuron of layer l and one column per neuron of layer l - 1, like w^l; and "
-                "BP2 carries δ^{l+1} back with (w^{l+1})^T.")
-    for k, other in enumerate(expected):
-        if k != i and _close(a, other, rtol, atol):
-            return (f"Hint: off by one layer: this is the value of layer l = {k + 2}. "
-                    "Index i of each list belongs to layer l = i + 2; "
-                    "activations[i] is a^{i+1}, so a^{l-1} is activations[l - 2].")
-    if m > 1 and e.shape[1:] == (1,) and a.shape == (e.shape[0], m):
-        return ("Hint: one column per example: sum δ over the mini-batch, "
-                "delta.sum(axis=1, keepdims=True).")
-    for k, other in enumerate(expected):
-        if k != i and a.shape == other.shape and a.shape != e.shape:
-            return (f"Hint: that is the shape layer l = {k + 2} should have: an off-by-one "
-                    "layer? Index i of each list belongs to layer l = i + 2.")
-    if a.shape == e.shape and np.isfinite(a).all() and np.any(e):
-        c = float(np.sum(a * e) / np.sum(e * e))         # best constant factor a ≈ c e
-        if np.allclose(a, c * e, rtol=1e-6, atol=atol):
-            if m > 1 and np.isclose(c, 1.0 / m, rtol=1e-6):
-                return (f"Hint: every entry is 1/m = 1/{m} of the expected one: this is the "
-                        "mean over the mini-batch; the sum is wanted, as "
-                        "Network.backprop_batch returns (update_mini_batch divides by m).")
-            if np.isclose(c, -1.0, rtol=1e-6):
-                return ("Hint: every sign is flipped. The quadratic cost's gradient is "
-                        "∇_a C = a^L - y, not y - a^L.")
-            return f"Hint: every entry is {c:.4g} times the expected one: a constant factor."
-    return ""
-
-
-def _pair(value, m_name="nabla_b, nabla_w"):
-    """The learner's (nabla_b, nabla_w)."""
-    if value is None:
-        raise _Wrong("Your function returned None.", "Hint: did you forget the `return` line?")
-    if not isinstance(value, (tuple, list)) or len(value) != 2 or isinstance(value, np.ndarray):
-        got = type(value).__name__ + (f" of length {len(value)}" if hasattr(value, "__len__") else "")
-        raise _Wrong(f"Expected a pair ({m_name}) of two lists; got {got}.")
-    return value
-
-
-def _compare_gradients(value, ref, **kw):
-    nabla_b, nabla_w = _pair(value)
-    n = len(ref["nabla_b"])
-    nb = _as_list(nabla_b, "nabla_b", n, "one (n_l, 1) column per layer l = 2..L")
-    nw = _as_list(nabla_w, "nabla_w", n, "one (n_l, n_{l-1}) matrix per layer l = 2..L")
-    if ([a.shape for a in nb] == [e.shape for e in ref["nabla_w"]]
-            and [a.shape for a in nw] == [e.shape for e in ref["nabla_b"]]):
-        raise _Wrong("nabla_b has the shapes of the weights and nabla_w those of the biases.",
-                     "Hint: return (nabla_b, nabla_w), biases first, as the book does.")
-    cands = kw.pop("candidates", {})
-    _compare("nabla_b", nb, ref["nabla_b"], candidates=cands.get("nabla_b", ()), **kw)
-    _compare("nabla_w", nw, ref["nabla_w"], candidates=cands.get("nabla_w", ()), **kw)
-
-
-def _candidates(named):
-    """{name: [(lists, hint)]} from [(reference dict, hint)]."""
-    out = {}
-    for ref, hint in named:
-        for key in ("deltas", "nabla_b", "nabla_w"):
-            out.setdefault(key, []).append((ref[key], hint))
-    return out
-
-
-_NO_PRIME_BP1 = ("δ^L is missing the factor σ'(z^L): BP1 is δ^L = ∇_a C ⊙ σ'(z^L), "
-                 "i.e. Σ'(z^L) ∇_a C.")
-_NO_PRIME_BP2 = ("BP2 is missing the factor σ'(z^l): δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l), "
-                 "i.e. Σ'(z^l) (w^{l+1})^T δ^{l+1}.")
-
-
 # ---- the five checkers ----------------------------------------------------------------
 
 def check_sigma_prime_form(fn):
@@ -433,16 +241,16 @@ def check_sigma_prime_form(fn):
         net, (x, y) = _net(), _example()
         acts = _plain(sigmoid, len(net.weights))
         ref = _reference(net.weights, net.biases, x, y, *acts)
-        cands = _candidates([
-            (_reference(net.weights, net.biases, x, y, *acts, bp1_prime=False), _NO_PRIME_BP1),
-            (_reference(net.weights, net.biases, x, y, *acts, bp2_prime=False), _NO_PRIME_BP2),
+        cands = candidates([
+            (_reference(net.weights, net.biases, x, y, *acts, bp1_prime=False), NO_PRIME_BP1),
+            (_reference(net.weights, net.biases, x, y, *acts, bp2_prime=False), NO_PRIME_BP2),
         ])
         diag = (" np.diag of a column (n, 1) returns its first entry, not a matrix: "
                 "build Σ'(z) with np.diag(sigmoid_prime(z).ravel()).")
-        deltas = _as_list(_call(fn, net, x.copy(), y.copy(), shape_hint=diag), "deltas",
+        deltas = as_list(call(fn, net, x.copy(), y.copy(), shape_hint=diag), "deltas",
                           len(ref["deltas"]),
                           "δ^l for l = 2..L, each (n_l, 1)")
-        _compare("deltas", deltas, ref["deltas"], candidates=cands["deltas"])
+        compare("deltas", deltas, ref["deltas"], candidates=cands["deltas"])
         return f"δ^l matches backprop's at every layer l = 2..{len(SIZES)}."
     return _run("Exercise 1 · BP1 and BP2 with Σ'(z)", body)
 
@@ -469,9 +277,9 @@ def check_bp3_bp4(fn):
                               "for deltas[i], not activations[i + 1].")],
                  "nabla_b": [([a for a in ref["activations"][1:]],
                               "BP3 is ∂C/∂b^l = δ^l; this is a^l.")]}
-        value = _call(fn, [d.copy() for d in ref["deltas"]],
+        value = call(fn, [d.copy() for d in ref["deltas"]],
                       [a.copy() for a in ref["activations"]])
-        _compare_gradients(value, {"nabla_b": num_b, "nabla_w": num_w},
+        compare_gradients(value, {"nabla_b": num_b, "nabla_w": num_w},
                            rtol=1e-5, atol=1e-8, candidates=cands)
         return ("∂C/∂b and ∂C/∂w agree with finite differences of the cost at every layer "
                 f"l = 2..{len(SIZES)}.")
@@ -495,7 +303,7 @@ def check_modified_neuron(fn):
             ws, bs, n = net.weights, net.biases, len(net.weights)
             plain = _plain(sigmoid, n)
             ref = _reference(ws, bs, x, y, *_with_neuron(plain, neuron))
-            cands = _candidates([
+            cands = candidates([
                 (_reference(ws, bs, x, y, *plain),
                  "this is the gradient of the plain sigmoid network: the modified neuron "
                  "was not taken into account."),
@@ -509,9 +317,9 @@ def check_modified_neuron(fn):
                  "f and f' were applied to the whole layer; only neuron j uses them."),
             ])
             try:
-                value = _call(fn, net, x.copy(), y.copy(), neuron)
-                _compare_gradients(value, ref, candidates=cands)
-            except (_Wrong, _Raised) as exc:
+                value = call(fn, net, x.copy(), y.copy(), neuron)
+                compare_gradients(value, ref, candidates=cands)
+            except (Wrong, Raised) as exc:
                 case = (f"With the modified neuron j = {neuron.j} in layer l = {neuron.layer} "
                         f"(f = {neuron.name}):")
                 raise type(exc)(case + "\n" + exc.message, exc.hint) from None
@@ -533,14 +341,14 @@ def check_linear_neurons(fn):
         net, (x, y) = _net(linear), _example()
         ws, bs, n = net.weights, net.biases, len(net.weights)
         ref = _reference(ws, bs, x, y, *_plain(linear, n))
-        cands = _candidates([
+        cands = candidates([
             (_reference(ws, bs, x, y, [linear.fn] * n, [sigmoid.prime] * n),
              "the forward pass is linear, but δ still has the sigmoid's σ'(z) factor. For "
              "σ(z) = z, σ'(z) = 1: δ^L = a^L - y and δ^l = (w^{l+1})^T δ^{l+1}."),
             (_reference(ws, bs, x, y, *_plain(sigmoid, n)),
              "this is the gradient of a sigmoid network. Here a^l = z^l at every layer."),
         ])
-        _compare_gradients(_call(fn, net, x.copy(), y.copy()), ref, candidates=cands)
+        compare_gradients(call(fn, net, x.copy(), y.copy()), ref, candidates=cands)
         return f"The gradient of the linear network is right at every layer l = 2..{len(SIZES)}."
     return _run("Exercise 4 · linear neurons", body)
 
@@ -566,9 +374,9 @@ def check_matrix_backprop(fn, *, timing=True):
             ws, bs, n = net.weights, net.biases, len(net.weights)
             ref = _loop_gradient(net, X, Y)
             first = _loop_gradient(net, X[:, :1], Y[:, :1])
-            cands = _candidates([
-                (_reference(ws, bs, X, Y, *_plain(sigmoid, n), bp2_prime=False), _NO_PRIME_BP2),
-                (_reference(ws, bs, X, Y, *_plain(sigmoid, n), bp1_prime=False), _NO_PRIME_BP1),
+            cands = candidates([
+                (_reference(ws, bs, X, Y, *_plain(sigmoid, n), bp2_prime=False), NO_PRIME_BP2),
+                (_reference(ws, bs, X, Y, *_plain(sigmoid, n), bp1_prime=False), NO_PRIME_BP1),
             ])
             if m > 1:
                 cands.setdefault("nabla_b", []).append(
@@ -576,8 +384,8 @@ def check_matrix_backprop(fn, *, timing=True):
                 cands.setdefault("nabla_w", []).append(
                     (first["nabla_w"], "this is the gradient of the first example (column) only."))
             try:
-                _compare_gradients(_call(fn, net, X.copy(), Y.copy()), ref, m=m, candidates=cands)
-            except (_Wrong, _Raised) as exc:
+                compare_gradients(call(fn, net, X.copy(), Y.copy()), ref, m=m, candidates=cands)
+            except (Wrong, Raised) as exc:
                 raise type(exc)(f"With a mini-batch of m = {m} examples:\n" + exc.message,
                                 exc.hint) from None
         verdict = "The summed gradient matches the book's loop, for m = 6 and for m = 1."

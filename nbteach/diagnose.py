@@ -1,0 +1,213 @@
+"""How the exercise checkers judge a learner's answer: run it safely, compare, name the mistake.
+
+``nbteach.exercises`` holds the checkers and the reference answers; this module holds what
+they share: calling the learner's function so that whatever it raises becomes a verdict
+rather than a traceback (``call``), and comparing arrays layer by layer so that a wrong
+answer is described by its layer, shapes and largest differing entry, with a hint when it
+looks like a typical mistake: a missing σ'(z) factor, a transpose, a mean where a sum was
+wanted, an off-by-one layer, a flipped sign (``compare``, ``compare_gradients``).
+"""
+from __future__ import annotations
+
+import linecache
+
+import numpy as np
+
+__all__ = ["RTOL", "ATOL", "NotAttempted", "Raised", "Wrong", "call", "compare",
+           "compare_gradients", "as_list", "pair", "candidates", "fmt", "NO_PRIME_BP1",
+           "NO_PRIME_BP2"]
+
+RTOL, ATOL = 1e-7, 1e-10    # for comparisons with an exact reference
+
+
+# ---- the learner's code raising, or a wrong answer ------------------------------------
+
+class NotAttempted(Exception):
+    pass
+
+
+class Raised(Exception):
+    def __init__(self, message, hint=""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+class Wrong(Exception):
+    def __init__(self, message, hint=""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def call(fn, *args, shape_hint=""):
+    """Call the learner's function; turn what it raises into NotAttempted / Raised.
+
+    ``shape_hint`` is added to the hint when the exception is about shapes.
+    """
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        raise NotAttempted() from None
+    except Exception as exc:  # the learner's code, whatever it raised
+        where = _learner_line(fn, exc)
+        msg = f"{type(exc).__name__}: {exc}" + (f"\nat the line: {where}" if where else "")
+        hint = ""
+        if any(w in str(exc) for w in ("matmul", "shapes", "broadcast", "aligned")):
+            hint = ("Hint: two arrays on that line have shapes that do not fit; print their "
+                    "shapes. w^l is (n_l, n_{l-1}), δ^l and z^l are (n_l, 1) for one example." + shape_hint)
+        raise Raised(msg, hint) from None
+
+
+def _learner_line(fn, exc):
+    """The source line of the learner's function where the exception came from, or ""."""
+    code = getattr(fn, "__code__", None)
+    tb, line = exc.__traceback__, ""
+    while tb is not None:
+        if code is not None and tb.tb_frame.f_code.co_filename == code.co_filename:
+            line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno).strip()
+        tb = tb.tb_next
+    return line
+
+
+# ---- comparing the learner's answer with the reference --------------------------------
+
+def fmt(v):
+    return f"{float(v):.5g}"
+
+
+def as_list(value, name, n, what):
+    """The learner's list of n arrays, as float arrays; Wrong if it is not one."""
+    if value is None:
+        raise Wrong(f"{name}: your function returned None.",
+                     "Hint: did you forget the `return` line?")
+    if isinstance(value, np.ndarray):
+        raise Wrong(f"{name}: expected a list of {n} arrays ({what}); got one array of "
+                     f"shape {value.shape}.")
+    if not isinstance(value, (list, tuple)):
+        raise Wrong(f"{name}: expected a list of {n} arrays ({what}); got "
+                     f"{type(value).__name__}.")
+    if len(value) != n:
+        hint = ""
+        if len(value) == n + 1:
+            hint = ("Hint: one too many: the input layer l = 1 has no δ, weights or biases; "
+                    f"the list runs over l = 2..{n + 1}.")
+        elif len(value) == n - 1:
+            hint = ("Hint: one layer is missing: check that the loop reaches both the output "
+                    f"layer l = {n + 1} and the first hidden layer l = 2.")
+        raise Wrong(f"{name}: expected a list of {n} arrays ({what}); got {len(value)}.", hint)
+    arrays = []
+    for i, a in enumerate(value):
+        try:
+            arr = np.asarray(a, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise Wrong(f"{name}[{i}] (layer l = {i + 2}): expected a numeric array; got "
+                         f"{type(a).__name__}.") from None
+        arrays.append(arr)
+    return arrays
+
+
+def _close(a, b, rtol, atol):
+    return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol)
+
+
+def compare(name, actual, expected, *, rtol=RTOL, atol=ATOL, m=1, candidates=()):
+    """Compare two lists of arrays layer by layer; raise Wrong describing the first mismatch.
+
+    ``candidates``: (list of arrays, hint) pairs: what a typical mistake would give.
+    Layers are searched from the output end, where backprop starts and errors begin.
+    """
+    for i in reversed(range(len(expected))):
+        a, e, l = actual[i], expected[i], i + 2
+        if _close(a, e, rtol, atol):
+            continue
+        where = f"{name} at layer l = {l} ({name}[{i}])"
+        if a.shape != e.shape:
+            msg = f"{where}: expected shape {e.shape}, got {a.shape}."
+        elif not np.isfinite(a).all():
+            msg = f"{where} contains NaN or infinity."
+        else:
+            idx = np.unravel_index(np.argmax(np.abs(a - e)), e.shape)
+            msg = (f"{where}: shapes agree {e.shape}, values do not. Largest difference at "
+                   f"{list(map(int, idx))}: expected {fmt(e[idx])}, got {fmt(a[idx])}.")
+        raise Wrong(msg, _hint(actual, expected, i, rtol, atol, m, candidates))
+
+
+def _hint(actual, expected, i, rtol, atol, m, candidates):
+    """A guess at the mistake behind ``actual[i] != expected[i]``, or ""."""
+    a, e = actual[i], expected[i]
+    for values, hint in candidates:          # a mistake that explains every layer first
+        if all(_close(x, v, rtol, atol) for x, v in zip(actual, values)):
+            return "Hint: " + hint
+    for values, hint in candidates:          # then one that explains this layer
+        if _close(a, values[i], rtol, atol) and not _close(e, values[i], rtol, atol):
+            return "Hint: " + hint
+    if a.ndim == 1 and a.size == e.size:
+        return "Hint: that is a 1-D array; keep columns, e.g. v.reshape(-1, 1)."
+    if a.shape == e.shape[::-1] and a.shape != e.shape or (
+            a.shape == e.shape and a.ndim == 2 and _close(a.T, e, rtol, atol)):
+        exact = " It is exactly the expected array transposed." if _close(a.T, e, rtol, atol) else ""
+        return ("Hint: transposed." + exact + " nabla_w^l = δ^l (a^{l-1})^T has one row per "
+                "neuron of layer l and one column per neuron of layer l - 1, like w^l; and "
+                "BP2 carries δ^{l+1} back with (w^{l+1})^T.")
+    for k, other in enumerate(expected):
+        if k != i and _close(a, other, rtol, atol):
+            return (f"Hint: off by one layer: this is the value of layer l = {k + 2}. "
+                    "Index i of each list belongs to layer l = i + 2; "
+                    "activations[i] is a^{i+1}, so a^{l-1} is activations[l - 2].")
+    if m > 1 and e.shape[1:] == (1,) and a.shape == (e.shape[0], m):
+        return ("Hint: one column per example: sum δ over the mini-batch, "
+                "delta.sum(axis=1, keepdims=True).")
+    for k, other in enumerate(expected):
+        if k != i and a.shape == other.shape and a.shape != e.shape:
+            return (f"Hint: that is the shape layer l = {k + 2} should have: an off-by-one "
+                    "layer? Index i of each list belongs to layer l = i + 2.")
+    if a.shape == e.shape and np.isfinite(a).all() and np.any(e):
+        c = float(np.sum(a * e) / np.sum(e * e))         # best constant factor a ≈ c e
+        if np.allclose(a, c * e, rtol=1e-6, atol=atol):
+            if m > 1 and np.isclose(c, 1.0 / m, rtol=1e-6):
+                return (f"Hint: every entry is 1/m = 1/{m} of the expected one: this is the "
+                        "mean over the mini-batch; the sum is wanted, as "
+                        "Network.backprop_batch returns (update_mini_batch divides by m).")
+            if np.isclose(c, -1.0, rtol=1e-6):
+                return ("Hint: every sign is flipped. The quadratic cost's gradient is "
+                        "∇_a C = a^L - y, not y - a^L.")
+            return f"Hint: every entry is {c:.4g} times the expected one: a constant factor."
+    return ""
+
+
+def pair(value, m_name="nabla_b, nabla_w"):
+    """The learner's (nabla_b, nabla_w)."""
+    if value is None:
+        raise Wrong("Your function returned None.", "Hint: did you forget the `return` line?")
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or isinstance(value, np.ndarray):
+        got = type(value).__name__ + (f" of length {len(value)}" if hasattr(value, "__len__") else "")
+        raise Wrong(f"Expected a pair ({m_name}) of two lists; got {got}.")
+    return value
+
+
+def compare_gradients(value, ref, **kw):
+    nabla_b, nabla_w = pair(value)
+    n = len(ref["nabla_b"])
+    nb = as_list(nabla_b, "nabla_b", n, "one (n_l, 1) column per layer l = 2..L")
+    nw = as_list(nabla_w, "nabla_w", n, "one (n_l, n_{l-1}) matrix per layer l = 2..L")
+    if ([a.shape for a in nb] == [e.shape for e in ref["nabla_w"]]
+            and [a.shape for a in nw] == [e.shape for e in ref["nabla_b"]]):
+        raise Wrong("nabla_b has the shapes of the weights and nabla_w those of the biases.",
+                     "Hint: return (nabla_b, nabla_w), biases first, as the book does.")
+    cands = kw.pop("candidates", {})
+    compare("nabla_b", nb, ref["nabla_b"], candidates=cands.get("nabla_b", ()), **kw)
+    compare("nabla_w", nw, ref["nabla_w"], candidates=cands.get("nabla_w", ()), **kw)
+
+
+def candidates(named):
+    """{name: [(lists, hint)]} from [(reference dict, hint)]."""
+    out = {}
+    for ref, hint in named:
+        for key in ("deltas", "nabla_b", "nabla_w"):
+            out.setdefault(key, []).append((ref[key], hint))
+    return out
+
+
+NO_PRIME_BP1 = ("δ^L is missing the factor σ'(z^L): BP1 is δ^L = ∇_a C ⊙ σ'(z^L), "
+                 "i.e. Σ'(z^L) ∇_a C.")
+NO_PRIME_BP2 = ("BP2 is missing the factor σ'(z^l): δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l), "
+                 "i.e. Σ'(z^l) (w^{l+1})^T δ^{l+1}.")

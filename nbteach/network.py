@@ -33,7 +33,23 @@ __all__ = ["Network", "TrainingDiverged"]
 
 
 class TrainingDiverged(ArithmeticError):
-    """Raised by ``SGD`` when the cost or the gradient stops being a finite number."""
+    """Raised by ``SGD`` when the cost or the gradient stops being a finite number.
+
+    When ``SGD`` raises it, ``.history`` holds the epochs that finished before (a ``History``
+    that can still be printed or plotted), and the network is as it was after the last of them.
+    """
+
+    history = None
+
+
+def _diverged(epoch, eta, history, what):
+    kept = (f"after epoch {epoch}; this error's .history holds the {epoch} finished "
+            f"epoch{'s' * (epoch != 1)}" if epoch else "before training")
+    exc = TrainingDiverged(
+        f"training stopped in epoch {epoch + 1}: {what}. The learning rate eta = {eta} is "
+        f"probably too large; try a smaller one. The network is left as it was {kept}.")
+    exc.history = history
+    return exc
 
 
 class Network:
@@ -297,20 +313,16 @@ class Network:
                 before = (self.weights, self.biases)
                 try:
                     train_epoch(self, X, Y, mini_batch_size, eta, rows=rows)
-                except TrainingDiverged as exc:
+                except TrainingDiverged:
                     self.weights, self.biases = before
-                    raise TrainingDiverged(
-                        f"training stopped in epoch {epoch + 1}: {exc} The network is left "
-                        f"as it was after epoch {epoch}.") from None
+                    raise _diverged(epoch, eta, history,
+                                    "a weight or bias became infinite or NaN") from None
                 seconds = time.perf_counter() - start
                 ws, bs = self._params()
                 cost = fast.cost_value(ws, bs, rows, self.activation, self.cost)
                 if not np.isfinite(cost):
                     self.weights, self.biases = before
-                    raise TrainingDiverged(
-                        f"training stopped in epoch {epoch + 1}: the cost became {cost}. "
-                        f"The network is left as it was after epoch {epoch}. "
-                        f"The learning rate eta = {eta} is probably too large.")
+                    raise _diverged(epoch, eta, history, f"the cost became {cost}")
                 correct = None
                 if test is not None:
                     correct = fast.count_correct(ws, bs, test_rows, test[1], self.activation)

@@ -78,3 +78,22 @@ def test_history_prints_at_fixed_precision_and_plots(mnist):
     assert "2 epochs of [784, 8, 10]" in repr(history) and "%" in repr(history)
     fig = history.plot()
     assert len(fig.axes) == 2
+
+
+def test_divergence_keeps_the_finished_epochs_in_the_error():
+    import nbteach as nt
+    X = np.random.default_rng(0).random((4, 40))
+    Y = np.eye(2)[:, np.arange(40) % 2]
+    net = nt.Network([4, 3, 2], seed=0, activation="linear")
+    calls = []
+
+    def blow_up_later(epoch, history):
+        calls.append(epoch)
+        if epoch == 1:                     # after two good epochs, make the next one diverge
+            net.weights = [w * 1e200 for w in net.weights]
+
+    with pytest.raises(nt.TrainingDiverged) as info:
+        net.SGD((X, Y), 5, 10, 0.01, callback=blow_up_later)
+    assert "epoch 3" in str(info.value) and "after epoch 2" in str(info.value)
+    assert info.value.history.epochs == 2 and calls == [0, 1]
+    assert all(np.isfinite(w).all() for w in net.weights)

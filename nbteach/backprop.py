@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import sigmoid
+from .book import BACKPROP_SOURCE as BOOK_BACKPROP_SOURCE  # the book's listing, shown by traces
 from .costs import QuadraticCost
 
 __all__ = [
@@ -155,32 +156,3 @@ def backprop_batch(weights, biases, X, Y, activation=sigmoid, cost=QuadraticCost
     """
     stages = backprop_stages(weights, biases, X, Y, activation, cost)
     return stages.nabla_b, stages.nabla_w
-
-
-# The book's backprop method (Python 3: ``range`` for ``xrange``), shown beside each step.
-BOOK_BACKPROP_SOURCE = '''\
-def backprop(self, x, y):
-    nabla_b = [np.zeros(b.shape) for b in self.biases]
-    nabla_w = [np.zeros(w.shape) for w in self.weights]
-    # feedforward
-    activation = x
-    activations = [x] # list to store all the activations, layer by layer
-    zs = [] # list to store all the z vectors, layer by layer
-    for b, w in zip(self.biases, self.weights):
-        z = np.dot(w, activation)+b
-        zs.append(z)
-        activation = sigmoid(z)
-        activations.append(activation)
-    # backward pass
-    delta = self.cost_derivative(activations[-1], y) * \\
-        sigmoid_prime(zs[-1])
-    nabla_b[-1] = delta
-    nabla_w[-1] = np.dot(delta, activations[-2].transpose())
-    for l in range(2, self.num_layers):
-        z = zs[-l]
-        sp = sigmoid_prime(z)
-        delta = np.dot(self.weights[-l+1].transpose(), delta) * sp
-        nabla_b[-l] = delta
-        nabla_w[-l] = np.dot(delta, activations[-l-1].transpose())
-    return (nabla_b, nabla_w)
-'''

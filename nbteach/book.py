@@ -9,8 +9,14 @@ parameters, and there is no ``SGD`` or ``evaluate``.
 
 nbteach uses it as an independent reference: the tests check that nbteach's backprop gives
 these very numbers, and ``python -m nbteach.bench`` times the book's per-example loop with it.
+``backprop`` keeps the book's own formatting, because its source, ``BACKPROP_SOURCE``, is the
+listing every ``Step`` points into and the stepper shows.
 It checks nothing (as in the book): give it columns ``(n, 1)``.
 """
+import ast
+import inspect
+import textwrap
+
 import numpy as np
 
 
@@ -44,15 +50,16 @@ class Network:
 
     def backprop(self, x, y):
         """Return a tuple ``(nabla_b, nabla_w)`` representing the gradient for the cost
-        function C_x."""
+        function C_x. (Formatted exactly as the book prints it: this is the listing the
+        notebooks and the stepper show.)"""
         nabla_b = [np.zeros(b.shape) for b in self.biases]
         nabla_w = [np.zeros(w.shape) for w in self.weights]
         # feedforward
         activation = x
-        activations = [x]  # list to store all the activations, layer by layer
-        zs = []  # list to store all the z vectors, layer by layer
+        activations = [x] # list to store all the activations, layer by layer
+        zs = [] # list to store all the z vectors, layer by layer
         for b, w in zip(self.biases, self.weights):
-            z = np.dot(w, activation) + b
+            z = np.dot(w, activation)+b
             zs.append(z)
             activation = sigmoid(z)
             activations.append(activation)
@@ -61,13 +68,12 @@ class Network:
             sigmoid_prime(zs[-1])
         nabla_b[-1] = delta
         nabla_w[-1] = np.dot(delta, activations[-2].transpose())
-        # l = 1 means the last layer of neurons, l = 2 the second-last, and so on.
         for l in range(2, self.num_layers):
             z = zs[-l]
             sp = sigmoid_prime(z)
-            delta = np.dot(self.weights[-l + 1].transpose(), delta) * sp
+            delta = np.dot(self.weights[-l+1].transpose(), delta) * sp
             nabla_b[-l] = delta
-            nabla_w[-l] = np.dot(delta, activations[-l - 1].transpose())
+            nabla_w[-l] = np.dot(delta, activations[-l-1].transpose())
         return (nabla_b, nabla_w)
 
     def cost_derivative(self, output_activations, y):
@@ -83,3 +89,15 @@ def sigmoid(z):
 def sigmoid_prime(z):
     """Derivative of the sigmoid function."""
     return sigmoid(z) * (1 - sigmoid(z))
+
+
+def _listing(method):
+    """The source of ``method`` without its docstring: the code as the book prints it."""
+    src = textwrap.dedent(inspect.getsource(method))
+    first_statement = ast.parse(src).body[0].body[1].lineno     # the line after the docstring
+    lines = src.splitlines()
+    return "\n".join(lines[:1] + lines[first_statement - 1:]) + "\n"
+
+
+# The book's backprop, shown beside each step of a trace (``Step.code_lines`` index it).
+BACKPROP_SOURCE = _listing(Network.backprop)

@@ -316,6 +316,16 @@ class StepperView:
 
         expect(self.heading).to_have_text([text], timeout=timeout)
 
+    def slide_from_start(self, expected, steps=2):
+        """Move the slider with the keyboard: Home, then ArrowRight ``steps`` times, checking
+        after each key that the visible heading is ``expected[k]`` (no kernel involved)."""
+        self.slider_handle.focus()
+        self.slider_handle.press("Home")
+        self.expect_heading(expected[0])
+        for k in range(1, steps + 1):
+            self.slider_handle.press("ArrowRight")
+            self.expect_heading(expected[k])
+
     def expect_heading_index_above(self, index, timeout=15_000):
         """Wait until the visible step number is greater than ``index`` (Play advances it)."""
         self.page.wait_for_function(

@@ -26,16 +26,20 @@ class NotAttempted(Exception):
     pass
 
 
-class Raised(Exception):
+class _Verdict(Exception):
+    """A finished check that did not pass: its message and the hint for the learner."""
+
     def __init__(self, message, hint=""):
         super().__init__(message)
         self.message, self.hint = message, hint
 
 
-class Wrong(Exception):
-    def __init__(self, message, hint=""):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+class Raised(_Verdict):
+    """The learner's function raised an exception."""
+
+
+class Wrong(_Verdict):
+    """The learner's function returned a wrong answer."""
 
 
 def call(fn, *args, shape_hint=""):
@@ -174,13 +178,13 @@ def _hint(actual, expected, i, rtol, atol, m, candidates):
     return ""
 
 
-def pair(value, m_name="nabla_b, nabla_w"):
+def pair(value):
     """The learner's (nabla_b, nabla_w)."""
     if value is None:
         raise Wrong("Your function returned None.", "Hint: did you forget the `return` line?")
     if not isinstance(value, (tuple, list)) or len(value) != 2 or isinstance(value, np.ndarray):
         got = type(value).__name__ + (f" of length {len(value)}" if hasattr(value, "__len__") else "")
-        raise Wrong(f"Expected a pair ({m_name}) of two lists; got {got}.")
+        raise Wrong(f"Expected a pair (nabla_b, nabla_w) of two lists; got {got}.")
     return value
 
 

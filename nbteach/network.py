@@ -244,6 +244,11 @@ class Network:
                 labels.append(int(np.argmax(as_matrix(y_arr, self.n_out, f"{name}[{j}] y", columns=1))))
         return np.hstack(xs), np.asarray(labels)
 
+    def predict(self, X):
+        """The network's answer for each column of ``X`` ``(n_in, m)``: the index of the most
+        active output neuron, as an int array ``(m,)``."""
+        return np.argmax(self.feedforward(X), axis=0)
+
     def evaluate(self, test_data):
         """Return how many test inputs the network classifies correctly.
 
@@ -252,7 +257,7 @@ class Network:
         or a one-hot column.
         """
         X, labels = self._as_labelled(test_data)
-        return int(np.sum(np.argmax(self.feedforward(X), axis=0) == labels))
+        return int(np.sum(self.predict(X) == labels))
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
             progress=False, callback=None):

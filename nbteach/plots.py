@@ -166,11 +166,16 @@ def _as_pictures(data):
     raise ValueError(f"expected images (N, 28, 28), (N, 784) or (784, N); got shape {arr.shape}")
 
 
-def _as_predictions(predictions, data, n):
-    """Predicted digits (n,): given as ints, or computed by a network's feedforward."""
-    if hasattr(predictions, "feedforward"):
-        X = data.X if hasattr(data, "X") else np.asarray(data).reshape(n, -1).T
-        predictions = np.argmax(predictions.feedforward(X), axis=0)
+def _as_predictions(predictions, data, pictures):
+    """Predicted digits (n,): given as ints, or computed by a network (``Network.predict``)."""
+    n = len(pictures)
+    if hasattr(predictions, "predict"):
+        if hasattr(data, "X"):
+            X = data.X
+        else:                                     # the pictures, as the book's columns in [0, 1]
+            X = pictures.reshape(n, -1).T.astype(np.float64)
+            X = X / 255.0 if X.max() > 1 else X
+        predictions = predictions.predict(X)
     pred = np.asarray(predictions)
     if pred.shape != (n,) or not np.issubdtype(pred.dtype, np.integer):
         raise ValueError(f"predictions must be {n} integer digits, one per image, or a Network; "
@@ -201,7 +206,7 @@ def plot_digits(data, labels=None, predictions=None, *, max_digits=40, ncols=10,
         labels = np.asarray(labels)
         if labels.shape != (n,):
             raise ValueError(f"labels must have one entry per image ({n}); got shape {labels.shape}")
-    pred = None if predictions is None else _as_predictions(predictions, data, n)
+    pred = None if predictions is None else _as_predictions(predictions, data, pictures)
     index = np.arange(n)
     if only_wrong:
         if pred is None or labels is None:
@@ -275,10 +280,10 @@ def plot_confusion(labels, predictions, *, ax=None, normalize=False):
         data, labels = labels, np.asarray(labels.labels)
     else:
         data, labels = None, np.asarray(labels)
-    if hasattr(predictions, "feedforward"):
+    if hasattr(predictions, "predict"):
         if data is None:
             raise TypeError("to compute predictions with a network, pass a Dataset as labels")
-        predictions = np.argmax(predictions.feedforward(data.X), axis=0)
+        predictions = predictions.predict(data.X)
     counts = confusion_matrix(labels, predictions)
     shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
     with rc_context(STYLE):

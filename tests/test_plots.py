@@ -214,3 +214,18 @@ def test_live_plot_skips_redraws_on_fast_epochs_but_always_draws_the_last(monkey
     for epoch in range(3):
         unknown_length(epoch, h)
     assert len(drawn) == 3                                   # no length given: every epoch
+
+
+def test_plot_digits_predicts_the_same_digits_from_columns_rows_and_a_dataset():
+    train, test = nt.load_mnist_subset()
+    net = nt.Network([784, 30, 10], seed=0)
+    net.SGD(train[:1000], 1, 10, 3.0)
+    part = test[:50]
+    want = net.predict(part.X)
+    pictures, _ = plots._as_pictures(part)
+    for data in (part, part.X, part.X.T, (part.X.T * 255).astype(np.uint8)):
+        pics, _ = plots._as_pictures(data)
+        got = plots._as_predictions(net, data, pics)
+        agree = np.mean(got == want)
+        assert agree >= (1.0 if data is part or data is part.X or data is part.X.T else 0.95)
+    assert np.array_equal(pictures, plots._as_pictures(part.X)[0])

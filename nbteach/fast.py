@@ -53,7 +53,7 @@ import numpy as np
 from . import activations as _acts
 from .costs import QuadraticCost
 
-__all__ = ["Rows", "Trainer", "backprop_batch", "update_mini_batch", "cost_value",
+__all__ = ["Rows", "Trainer", "sgd_epoch", "backprop_batch", "update_mini_batch", "cost_value",
            "count_correct", "feedforward", "SLICE"]
 
 
@@ -300,6 +300,20 @@ class Trainer:
 
 
 # ---- functions in the book's shapes, for tests and notebooks -------------------------
+
+def sgd_epoch(net, rows, mini_batch_size, eta):
+    """One epoch of ``Network.SGD``: the shuffle and steps of ``training.train_epoch``, fast.
+
+    Draws the epoch's order from ``net.rng`` exactly as ``train_epoch`` does, and steps on
+    working copies of the weights (the network's own arrays are never touched). Returns the
+    new ``(weights, biases)``, or None if a weight or bias became infinite or NaN (trick 8).
+    """
+    order = net.rng.permutation(len(rows))
+    weights, biases = net._params()
+    trainer = Trainer(weights, biases, net.activation, net.cost)
+    trainer.epoch(rows, order, mini_batch_size, eta)
+    return (trainer.weights, trainer.biases) if trainer.is_finite() else None
+
 
 def backprop_batch(weights, biases, X, Y, activation=_acts.sigmoid, cost=QuadraticCost):
     """``(nabla_b, nabla_w)`` summed over the columns of ``X`` ``(n_in, m)``, ``Y`` ``(n_out, m)``.

@@ -198,9 +198,31 @@ class Network:
                 "the network is unchanged. Try a smaller learning rate.")
         self.weights, self.biases = new_weights, new_biases
 
+    def _checked_dataset(self, data, name):
+        """A Dataset's (X, Y, labels), checked by shape only, or None if ``data`` is no Dataset.
+
+        A Dataset checked every pixel (finite, in [0, 1]) and label when it was made, and its
+        arrays are read-only since, so a second pass over every number would find nothing
+        new. One whose arrays were made writable again gets the full checks.
+        """
+        from .data import Dataset
+        if not isinstance(data, Dataset) or any(
+                a.flags.writeable for a in (data.X, data.Y, data.labels)):
+            return None
+        if data.X.shape[0] != self.n_in:
+            raise ValueError(f"{name}.X must have shape ({self.n_in}, m) for this network; "
+                             f"got {data.X.shape}")
+        if data.Y.shape[0] != self.n_out:
+            raise ValueError(f"{name}.Y must have shape ({self.n_out}, m) for this network; "
+                             f"got {data.Y.shape}")
+        return data.X, data.Y, data.labels
+
     def _as_batch(self, data, name="mini_batch"):
         """Turn a list of (x, y) tuples, an (X, Y) pair or a Dataset into checked (X, Y)."""
-        if hasattr(data, "X") and hasattr(data, "Y"):        # an nbteach Dataset
+        trusted = self._checked_dataset(data, name)
+        if trusted is not None:
+            return trusted[:2]
+        if hasattr(data, "X") and hasattr(data, "Y"):        # a Dataset made writable again
             return check_pair(data.X, data.Y, self.n_in, self.n_out, names=("X", "Y"))
         if isinstance(data, tuple) and len(data) == 2 and all(
                 isinstance(a, np.ndarray) and a.ndim == 2 for a in data):
@@ -225,6 +247,9 @@ class Network:
 
     def _as_labelled(self, data, name="test_data"):
         """(X, labels) from a Dataset, or from the book's (x, y) tuples with y an int or one-hot."""
+        trusted = self._checked_dataset(data, name)
+        if trusted is not None:
+            return trusted[0], trusted[2]
         if hasattr(data, "X") and hasattr(data, "labels"):
             X = as_matrix(data.X, self.n_in, f"{name}.X")
             return X, np.asarray(data.labels)
@@ -278,30 +303,13 @@ class Network:
         callback : callable(epoch, history), optional, called after every epoch
         """
         from . import fast
-        from .data import Dataset
-        from .training import History, train_epoch
+        from .training import History
         epochs = check_positive_int(epochs, "epochs")
         mini_batch_size = check_positive_int(mini_batch_size, "mini_batch_size")
         eta = check_eta(eta)
 
-        def checked(data):
-            # A Dataset checked its pixels (finite, in [0, 1]) when it was made and has been
-            # read-only since: if its shapes fit, a second pass over every number would
-            # find nothing new. Anything else goes through the full checks.
-            return (isinstance(data, Dataset) and not data.X.flags.writeable
-                    and not data.Y.flags.writeable and data.X.shape[0] == self.n_in
-                    and data.Y.shape[0] == self.n_out)
-
-        if checked(training_data):
-            X, Y = training_data.X, training_data.Y
-        else:
-            X, Y = self._as_batch(training_data, "training_data")
-        if test_data is None:
-            test = None
-        elif checked(test_data) and not test_data.labels.flags.writeable:
-            test = (test_data.X, test_data.labels)
-        else:
-            test = self._as_labelled(test_data)
+        X, Y = self._as_batch(training_data, "training_data")
+        test = None if test_data is None else self._as_labelled(test_data)
         self._params()
         rows = fast.Rows.from_columns(X, Y)                  # examples as rows, once: no copy
                                                              # for a Dataset (X in F order)
@@ -316,12 +324,10 @@ class Network:
             for epoch in range(epochs):
                 start = time.perf_counter()
                 before = (self.weights, self.biases)
-                try:
-                    train_epoch(self, X, Y, mini_batch_size, eta, rows=rows)
-                except TrainingDiverged:
-                    self.weights, self.biases = before
-                    raise _diverged(epoch, eta, history,
-                                    "a weight or bias became infinite or NaN") from None
+                trained = fast.sgd_epoch(self, rows, mini_batch_size, eta)
+                if trained is None:                          # the network is untouched
+                    raise _diverged(epoch, eta, history, "a weight or bias became infinite or NaN")
+                self.weights, self.biases = trained
                 seconds = time.perf_counter() - start
                 ws, bs = self._params()
                 cost = fast.cost_value(ws, bs, rows, self.activation, self.cost)

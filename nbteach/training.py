@@ -11,44 +11,22 @@ from dataclasses import dataclass, field
 __all__ = ["History", "train_epoch"]
 
 
-def train_epoch(net, X, Y, mini_batch_size, eta, *, method="fast", rows=None):
-    """Shuffle the columns of X and Y, cut them into mini-batches, step on each one.
+def train_epoch(net, X, Y, mini_batch_size, eta, *, method="matrix"):
+    """One epoch of the book's SGD, as it reads: shuffle, cut into mini-batches, step on each.
 
     X is ``(n_in, n)``, Y is ``(n_out, n)``; the shuffle draws from ``net.rng``, so the
-    same seed gives the same epochs. The last mini-batch may be smaller than the rest.
-
-    ``method="matrix"`` or ``"loop"`` is the book's loop as it reads: one
-    ``net.update_mini_batch`` per mini-batch. ``method="fast"`` (what ``SGD`` uses) takes
-    the same steps, in the same order, through ``nbteach.fast`` (equal to rounding);
-    ``rows``, an ``nbteach.fast.Rows`` of the same data, saves transposing it every epoch.
-    The fast path changes ``net`` only if the whole epoch succeeds; otherwise it raises
-    ``TrainingDiverged`` and the network is as it was.
+    same seed gives the same epochs. The last mini-batch may be smaller than the rest. Each
+    step is ``net.update_mini_batch(..., method=method)`` ("matrix" or "loop").
+    ``Network.SGD`` takes the very same steps through ``nbteach.fast.sgd_epoch`` (equal to
+    rounding; the tests compare the two).
     """
-    if method not in ("fast", "matrix", "loop"):
-        raise ValueError(f'method must be "fast", "matrix" or "loop"; got {method!r}')
+    if method not in ("matrix", "loop"):
+        raise ValueError(f'method must be "matrix" or "loop"; got {method!r}')
     n = X.shape[1]
     order = net.rng.permutation(n)
-    if method == "fast":
-        _fast_epoch(net, X, Y, order, mini_batch_size, eta, rows)
-        return
     for start in range(0, n, mini_batch_size):
         cols = order[start:start + mini_batch_size]
         net.update_mini_batch((X[:, cols], Y[:, cols]), eta, method=method)
-
-
-def _fast_epoch(net, X, Y, order, mini_batch_size, eta, rows):
-    from . import fast
-    from .network import TrainingDiverged
-    if rows is None:
-        rows = fast.Rows.from_columns(X, Y)
-    ws, bs = net._params()
-    trainer = fast.Trainer(ws, bs, net.activation, net.cost)
-    trainer.epoch(rows, order, mini_batch_size, eta)
-    if not trainer.is_finite():
-        raise TrainingDiverged(
-            f"a weight or bias became infinite or NaN during the epoch (eta = {eta}); "
-            "the network is unchanged. Try a smaller learning rate.")
-    net.weights, net.biases = trainer.weights, trainer.biases
 
 
 @dataclass

@@ -22,8 +22,7 @@ Ratios are what to compare across machines; absolute speeds depend on the machin
 what else it is doing. Nothing here is asserted in tests.
 
 ``--quick`` is a short smoke run (seconds); ``--json FILE`` also writes the results.
-Notebooks call ``speedup_vs_batch_size`` (notebook 07) and ``forward_pass_counts`` /
-``gradient_timing`` (notebook 08).
+Notebook 07 calls ``speedup_vs_batch_size`` for its plot.
 """
 from __future__ import annotations
 
@@ -43,8 +42,7 @@ from .network import Network
 from .training import train_epoch
 
 __all__ = ["SIZES", "BATCH_SIZES", "mnist_like", "measure_steps", "speedup_vs_batch_size",
-           "epoch_comparison", "bare_products_fraction", "forward_pass_counts",
-           "gradient_timing", "run", "format_report", "write_json", "main"]
+           "epoch_comparison", "bare_products_fraction", "run", "format_report", "write_json", "main"]
 
 SIZES = [784, 30, 10]
 BATCH_SIZES = (1, 10, 100, 1000)
@@ -284,42 +282,6 @@ def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0):
                "products_median_seconds": statistics.median(t_prod)}
     return {"batch_size": m, "calls": pairs, "step_seconds": s, "products_seconds": p,
             "fraction": p / s, **medians}
-
-
-# ---- notebook 08: finite differences against backprop -------------------------------
-
-def forward_pass_counts(sizes):
-    """How many passes through the network one full gradient costs, each way.
-
-    Central finite differences nudge every weight and bias up and down: two forward passes
-    per parameter. Backprop needs one forward and one backward pass, whatever the size.
-    """
-    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-    return {"sizes": list(sizes), "parameters": n_params,
-            "finite_difference_passes": 2 * n_params, "backprop_passes": 2}
-
-
-def gradient_timing(hidden_sizes=(5, 10, 20, 40), n_in=20, n_out=10, repeats=3, seed=0):
-    """Measured seconds for one gradient of ``[n_in, h, n_out]``: finite differences vs backprop.
-
-    Returns one dict per hidden size with ``parameters``, ``finite_difference_seconds``
-    (``nbteach.gradcheck.numerical_gradient``), ``backprop_seconds`` (``Network.backprop``)
-    and their ratio. Small networks: finite differences grow with the parameter count.
-    """
-    from .gradcheck import numerical_gradient
-    rows = []
-    for h in hidden_sizes:
-        sizes = [n_in, h, n_out]
-        net = Network(sizes, seed=seed)
-        X, Y = mnist_like(1, seed, sizes)
-        fd = min(_timed(lambda i: numerical_gradient(net, X, Y), 1) for _ in range(repeats))
-        n_bp = 200
-        bp = min(_timed(lambda i: net.backprop(X, Y), n_bp) for _ in range(repeats)) / n_bp
-        row = forward_pass_counts(sizes)
-        row.update({"hidden": h, "finite_difference_seconds": fd, "backprop_seconds": bp,
-                    "ratio": fd / bp})
-        rows.append(row)
-    return rows
 
 
 # ---- the command ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 from .backprop import backprop_stages
 from .checks import check_pair
 
-__all__ = ["Path", "PathSum", "paths_for_weight", "MAX_PATHS"]
+__all__ = ["Path", "PathSum", "paths_for_weight", "all_path_sums", "MAX_PATHS"]
 
 MAX_PATHS = 100_000
 
@@ -82,12 +82,33 @@ def paths_for_weight(net, x, y, l, j, k):
     if not (0 <= j < rows and 0 <= k < cols):
         raise ValueError(f"w^{l} is {rows}×{cols}, so j must be in 0..{rows - 1} and k in "
                          f"0..{cols - 1}; got j={j}, k={k}")
-    count = int(np.prod(net.sizes[l:], dtype=np.int64)) if l < L else 1
+    count = int(np.prod(net.sizes[l:], dtype=np.int64))
     if count > MAX_PATHS:
         raise ValueError(f"w^{l}_{j}{k} has {count} paths to the cost; this view is for tiny "
                          f"networks (at most {MAX_PATHS} paths)")
     ws, bs = net._params()
-    s = backprop_stages(ws, bs, x, y, net.activation, net.cost)
+    return _path_sum(net, backprop_stages(ws, bs, x, y, net.activation, net.cost), l, j, k)
+
+
+def all_path_sums(net, x, y):
+    """``paths_for_weight`` for every weight of the network, from one run of backprop.
+
+    In the order l = 2..L, then row j, then column k.
+    """
+    x, y = check_pair(x, y, net.n_in, net.n_out, single=True)
+    if int(np.prod(net.sizes[2:], dtype=np.int64)) > MAX_PATHS:     # the first layer has most
+        raise ValueError(f"this network has more than {MAX_PATHS} paths from a weight to the "
+                         "cost; this view is for tiny networks")
+    ws, bs = net._params()
+    stages = backprop_stages(ws, bs, x, y, net.activation, net.cost)
+    return [_path_sum(net, stages, l, j, k) for l in range(2, net.num_layers + 1)
+            for j in range(net.sizes[l - 1]) for k in range(net.sizes[l - 2])]
+
+
+def _path_sum(net, s, l, j, k):
+    """The PathSum of w^l_jk from the stages ``s`` of one backprop run."""
+    L = net.num_layers
+    ws = net.weights
     sp = s.sigma_primes                     # sp[i] = σ'(z^{i+2})
     a = s.activations                       # a[i] = a^{i+1}
 

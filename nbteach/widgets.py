@@ -28,6 +28,7 @@ from . import display
 from .checks import as_matrix
 from .diagram import network_svg, step_svg
 from .network import Network
+from .paths import all_path_sums
 from .trace import BackpropTrace
 
 __all__ = ["BackpropStepper", "ForwardStepper", "HadamardExplorer", "LayerInspector",
@@ -388,7 +389,6 @@ class PathExplorer(_Viewer):
     MAX_WEIGHTS = 60
 
     def __init__(self, net, x, y, **kwargs):
-        from .paths import paths_for_weight
         if not isinstance(net, Network):
             raise TypeError(f"PathExplorer needs a Network; got {type(net).__name__}")
         n_weights = sum(w.size for w in net.weights)
@@ -397,9 +397,7 @@ class PathExplorer(_Viewer):
                              f"weights); this one has {n_weights}")
         super().__init__(**kwargs)
         self.sizes = tuple(net.sizes)
-        self.sums = [paths_for_weight(net, x, y, l, j, k)
-                     for l in range(2, net.num_layers + 1)
-                     for j in range(net.sizes[l - 1]) for k in range(net.sizes[l - 2])]
+        self.sums = all_path_sums(net, x, y)
         panes = [W.HTML(display.paths_html(ps) + network_svg(self.sizes, ps.layer,
                         edges=ps.layer), layout=W.Layout(**PANE_LAYOUT)) for ps in self.sums]
         _picker(self, panes, [(ps.weight_name, i) for i, ps in enumerate(self.sums)], 0,

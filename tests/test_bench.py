@@ -65,20 +65,6 @@ def test_bare_products_fraction_is_a_ratio_of_two_measured_times():
     assert out["fraction"] == pytest.approx(out["products_seconds"] / out["step_seconds"])
 
 
-def test_forward_pass_counts_for_the_chapters_network():
-    out = bench.forward_pass_counts([784, 30, 10])
-    assert out["parameters"] == 784 * 30 + 30 + 30 * 10 + 10 == 23860
-    assert out["finite_difference_passes"] == 2 * 23860
-    assert out["backprop_passes"] == 2
-
-
-def test_gradient_timing_measures_both_ways():
-    rows = bench.gradient_timing((2, 3), n_in=3, n_out=2, repeats=1)
-    assert [r["hidden"] for r in rows] == [2, 3]
-    assert rows[1]["parameters"] == 3 * 3 + 3 + 3 * 2 + 2
-    assert all(r["finite_difference_seconds"] > 0 and r["backprop_seconds"] > 0 for r in rows)
-
-
 def fake_results(torch=False):
     row = {"batch_size": 10, "book": 1000.0, "loop": 800.0, "matrix": 5000.0, "fast": 20000.0,
            "loop_vs_book": 0.8, "matrix_vs_book": 5.0, "fast_vs_book": 20.0}

@@ -72,3 +72,13 @@ def test_path_explorer_shows_every_weight_and_links_dropdown_to_stack():
 def test_path_explorer_refuses_big_networks():
     with pytest.raises(ValueError, match="tiny networks"):
         PathExplorer(nt.Network([784, 30, 10], seed=0), np.zeros((784, 1)), np.zeros((10, 1)))
+
+
+def test_all_path_sums_is_paths_for_weight_for_every_weight_in_order():
+    from nbteach.paths import all_path_sums
+    net = nt.Network([2, 3, 2, 2], seed=5)
+    sums = all_path_sums(net, X, Y)
+    expected = [paths_for_weight(net, X, Y, l, j, k) for l in (2, 3, 4)
+                for j in range(net.sizes[l - 1]) for k in range(net.sizes[l - 2])]
+    assert [(s.layer, s.j, s.k) for s in sums] == [(e.layer, e.j, e.k) for e in expected]
+    assert all(s == e for s, e in zip(sums, expected))

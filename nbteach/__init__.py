@@ -2,18 +2,20 @@
 teaches it, computed stage by stage so a learner can look at every number."""
 import os
 
-from .activations import sigmoid, sigmoid_prime, linear, tanh, relu, Activation
-from .costs import QuadraticCost, CrossEntropyCost
+from .activations import Activation, linear, relu, sigmoid, sigmoid_prime, tanh
+from .costs import CrossEntropyCost, QuadraticCost
+from .dataset import Dataset
+from .mnist import load_mnist, load_mnist_subset
 from .network import Network, TrainingDiverged
-from .trace import BackpropTrace, Step, Hadamard
-from .saving import save, load
-from .data import Dataset, load_mnist_subset, load_mnist
+from .saving import load, save
+from .trace import BackpropTrace, Hadamard, Step
 
 __version__ = "0.1.0"
 
 
-_SUBMODULES = {"plots", "widgets", "display", "diagram", "gradcheck", "paths", "exercises",
-               "bench", "fast", "backprop", "trace", "data", "training"}
+_SUBMODULES = {"plots", "live_plot", "widgets", "display", "panes", "diagram", "gradcheck",
+               "paths", "exercises", "diagnose", "bench", "fast", "backprop", "trace",
+               "dataset", "mnist", "training", "checks"}
 
 
 def __getattr__(name):

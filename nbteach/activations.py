@@ -10,8 +10,8 @@ a RuntimeWarning. Non-goal: speed tricks; see ``nbteach.fast`` for those.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

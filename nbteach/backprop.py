@@ -11,6 +11,10 @@ in BP4 adds up the per-example gradients by itself.
 Non-goals: speed tricks (see ``nbteach.fast``) and input checking (``Network`` checks
 shapes before it calls in here).
 
+``activation`` is one ``Activation`` for every layer, as in the book, or a list with one
+per layer l = 2..L: the exercise about a single modified neuron, and the exercise
+checkers' catalogue of typical mistakes, run through this same code that way.
+
 Indexing: the lists follow the book's *code*, not its text. ``zs[i]``, ``deltas[i]``,
 ``nabla_b[i]`` and ``nabla_w[i]`` belong to book layer ``l = i + 2``, and
 ``activations[i]`` to layer ``l = i + 1`` (``activations[0]`` is the input ``x``).
@@ -26,8 +30,8 @@ from .book import BACKPROP_SOURCE as BOOK_BACKPROP_SOURCE  # the book's listing,
 from .costs import QuadraticCost
 
 __all__ = [
-    "weighted_input", "output_error", "backpropagate_error", "bias_gradient",
-    "weight_gradient", "backprop", "backprop_batch", "backprop_stages", "Stages",
+    "weighted_input", "output_error", "carry_back", "backpropagate_error", "bias_gradient",
+    "weight_gradient", "backprop", "backprop_batch", "feedforward_stages", "backprop_stages", "Stages",
     "BOOK_BACKPROP_SOURCE",
 ]
 
@@ -54,6 +58,14 @@ def output_error(nabla_a_C, sigma_prime_zL):
     return nabla_a_C * sigma_prime_zL
 
 
+def carry_back(w_next, delta_next):
+    """(w^{l+1})^T delta^{l+1}: the error of layer l+1 carried back to layer l (BP2's left factor)
+
+    Row j collects sum_k w^{l+1}_kj delta^{l+1}_k from every neuron k that neuron j feeds.
+    """
+    return np.dot(w_next.T, delta_next)                # (n_l, m)
+
+
 def backpropagate_error(w_next, delta_next, sigma_prime_z):
     """delta^l = ((w^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l)   (BP2)
 
@@ -66,7 +78,7 @@ def backpropagate_error(w_next, delta_next, sigma_prime_z):
     delta_next : (n_{l+1}, m) array, the error delta^{l+1}
     sigma_prime_z : (n_l, m) array, sigma'(z^l)
     """
-    return np.dot(w_next.T, delta_next) * sigma_prime_z   # (n_l, m)
+    return carry_back(w_next, delta_next) * sigma_prime_z   # (n_l, m)
 
 
 def bias_gradient(delta):
@@ -97,39 +109,65 @@ class Stages(NamedTuple):
     activations: list   # activations[i] = a^{i+1}; activations[0] = x
     nabla_a: np.ndarray  # nabla_a C = cost derivative at the output, (n_L, m)
     sigma_primes: list  # sigma_primes[i] = sigma'(z^{i+2})
+    carried: list       # carried[i] = (w^{i+3})^T delta^{i+3}, for the hidden layers only
     deltas: list        # deltas[i] = delta^{i+2}
     nabla_b: list       # nabla_b[i] = dC/db^{i+2}, summed over the columns
     nabla_w: list       # nabla_w[i] = dC/dw^{i+2}, summed over the columns
+
+
+def feedforward_stages(weights, biases, x, activation=sigmoid):
+    """The forward half of ``backprop``: return ``(zs, activations)`` for the columns of x.
+
+    z^l = w^l a^{l-1} + b^l and a^l = sigma(z^l) for l = 2..L; ``activations[0]`` is x.
+    """
+    acts = _per_layer(activation, len(weights))
+    activation_ = x
+    activations = [x]                   # list to store all the activations, layer by layer
+    zs = []                             # list to store all the z vectors, layer by layer
+    for b, w, act in zip(biases, weights, acts):
+        z = weighted_input(w, activation_, b)
+        zs.append(z)
+        activation_ = act(z)
+        activations.append(activation_)
+    return zs, activations
 
 
 def backprop_stages(weights, biases, x, y, activation=sigmoid, cost=QuadraticCost):
     """Run backprop on the columns of ``x`` and keep every stage (see ``Stages``).
 
     This is the book's ``backprop`` method, line for line, except that it returns the
-    intermediate lists too, so a trace can show them.
+    intermediate lists too, so a trace can show them, and that BP2 is written in its two
+    halves so that the carried-back error (w^{l+1})^T delta^{l+1} is kept as well.
+    ``activation``: one Activation, or one per layer l = 2..L (see the module docstring).
     """
-    # feedforward: z^l = w^l a^{l-1} + b^l, a^l = sigma(z^l), for l = 2..L
-    activation_ = x
-    activations = [x]                   # list to store all the activations, layer by layer
-    zs = []                             # list to store all the z vectors, layer by layer
-    for b, w in zip(biases, weights):
-        z = weighted_input(w, activation_, b)
-        zs.append(z)
-        activation_ = activation(z)
-        activations.append(activation_)
+    acts = _per_layer(activation, len(weights))
+    zs, activations = feedforward_stages(weights, biases, x, acts)
     # backward pass: BP1 at the output layer L ...
     nabla_a = cost.derivative(activations[-1], y)
-    sigma_primes = [activation.prime(z) for z in zs]
+    sigma_primes = [act.prime(z) for act, z in zip(acts, zs)]
     delta = output_error(nabla_a, sigma_primes[-1])
-    deltas = [delta]
-    # ... then BP2 for l = L-1 down to 2 (Python's index -l counts from the output layer)
+    deltas, carried = [delta], []
+    # ... then BP2 for l = L-1 down to 2 (Python's index -l counts from the output layer):
+    # carry delta^{l+1} back through (w^{l+1})^T, then times sigma'(z^l)
     for l in range(2, len(weights) + 1):
-        delta = backpropagate_error(weights[-l + 1], delta, sigma_primes[-l])
+        wT_delta = carry_back(weights[-l + 1], delta)
+        delta = wT_delta * sigma_primes[-l]
+        carried.insert(0, wT_delta)
         deltas.insert(0, delta)
     # BP3 and BP4 for every layer
     nabla_b = [bias_gradient(d) for d in deltas]
     nabla_w = [weight_gradient(d, a) for d, a in zip(deltas, activations[:-1])]
-    return Stages(zs, activations, nabla_a, sigma_primes, deltas, nabla_b, nabla_w)
+    return Stages(zs, activations, nabla_a, sigma_primes, carried, deltas, nabla_b, nabla_w)
+
+
+def _per_layer(activation, n_layers):
+    """One activation per layer l = 2..L, from one for all or a list of them."""
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != n_layers:
+            raise ValueError(f"expected one activation per layer l = 2..L ({n_layers}); "
+                             f"got {len(activation)}")
+        return list(activation)
+    return [activation] * n_layers
 
 
 def backprop(weights, biases, x, y, activation=sigmoid, cost=QuadraticCost):

@@ -36,7 +36,7 @@ import numpy as np
 
 from . import fast
 from .book import Network as BookNetwork
-from .data import Dataset
+from .dataset import Dataset
 from .files import atomic_write
 from .network import Network
 from .training import train_epoch

@@ -9,12 +9,14 @@ length-n vector would broadcast into an ``(n, n)`` matrix in ``w @ a + b`` witho
 """
 from __future__ import annotations
 
-import numbers
 import math
+import numbers
+import re
 
 import numpy as np
 
-__all__ = ["check_sizes", "as_matrix", "check_pair", "check_eta", "check_positive_int"]
+__all__ = ["check_sizes", "as_matrix", "check_pair", "check_eta", "check_positive_int",
+           "parse_vector", "numeric_array", "check_finite"]
 
 
 def check_positive_int(value, name):
@@ -39,20 +41,34 @@ def check_sizes(sizes):
     return [int(n) for n in sizes]
 
 
+def numeric_array(a, name, want):
+    """``a`` as a real numeric numpy array (any shape), or a TypeError naming ``want``."""
+    if isinstance(a, (str, bytes)) or a is None:
+        raise TypeError(f"{name} must be a numeric array of shape {want}; got {a!r}")
+    arr = np.asarray(a)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must be a numeric array of shape {want}; "
+                        f"got an array of dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; got complex values")
+    return arr
+
+
+def check_finite(arr, name):
+    """``arr`` itself if every entry is finite; else a ValueError naming the first bad one."""
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(
+            f"{name} must be finite; got {arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}")
+    return arr
+
+
 def as_matrix(a, rows, name, *, columns=None):
     """Return ``a`` as a finite float64 array of shape ``(rows, m)``.
 
     ``columns``: the required m (1 for a single example), or None for any m >= 1.
     """
-    if isinstance(a, (str, bytes)) or a is None:
-        raise TypeError(f"{name} must be a numeric array of shape {_want(rows, columns)}; got {a!r}")
-    arr = np.asarray(a)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(
-            f"{name} must be a numeric array of shape {_want(rows, columns)}; "
-            f"got an array of dtype {arr.dtype}")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be real; got complex values")
+    arr = numeric_array(a, name, _want(rows, columns))
     if arr.ndim == 1:
         raise ValueError(
             f"{name} must be a column of shape {_want(rows, columns)}; got a 1-D array of "
@@ -64,12 +80,7 @@ def as_matrix(a, rows, name, *, columns=None):
         raise ValueError(f"{name} must have shape {_want(rows, columns)}; got {arr.shape}.{hint}")
     if arr.shape[1] == 0:
         raise ValueError(f"{name} must hold at least one column (example); got shape {arr.shape}")
-    arr = arr.astype(np.float64, copy=False)
-    if not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(
-            f"{name} must be finite; got {arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}")
-    return arr
+    return check_finite(arr.astype(np.float64, copy=False), name)
 
 
 def check_pair(x, y, n_in, n_out, *, single=False, names=("x", "y")):
@@ -96,3 +107,24 @@ def _want(rows, columns):
     if columns == 1:
         return f"({rows}, 1)"
     return f"({rows}, m)"
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_vector(text, *, name="vector", max_len=12):
+    """Parse text such as ``"1, 2, 3"`` (commas and/or spaces) into a column ``(n, 1)``.
+
+    What a learner types into a widget; each entry must be a real number, written out.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be text like '1, 2, 3'; got {type(text).__name__}")
+    items = [p for p in re.split(r"[,\s;]+", text.strip().strip("[]()")) if p]
+    if not items:
+        raise ValueError(f"{name} is empty: type numbers separated by commas, like 1, 2, 3")
+    bad = [p for p in items if not _NUMBER.match(p)]
+    if bad:
+        raise ValueError(f"{name}: {bad[0]!r} is not a number (expected e.g. 1, -2.5, 3)")
+    if len(items) > max_len:
+        raise ValueError(f"{name} has {len(items)} entries; keep it to at most {max_len}")
+    return np.array([float(p) for p in items]).reshape(-1, 1)          # (n, 1)

@@ -1,21 +1,24 @@
 """How the exercise checkers judge a learner's answer: run it safely, compare, name the mistake.
 
 ``nbteach.exercises`` holds the checkers and the reference answers; this module holds what
-they share: calling the learner's function so that whatever it raises becomes a verdict
-rather than a traceback (``call``), and comparing arrays layer by layer so that a wrong
+they share: the verdict (``CheckResult``, made by ``run`` from whatever a check raised),
+calling the learner's function so that whatever it raises becomes a verdict rather than a
+traceback (``call``), and comparing arrays layer by layer so that a wrong
 answer is described by its layer, shapes and largest differing entry, with a hint when it
 looks like a typical mistake: a missing σ'(z) factor, a transpose, a mean where a sum was
 wanted, an off-by-one layer, a flipped sign (``compare``, ``compare_gradients``).
 """
 from __future__ import annotations
 
+import html
 import linecache
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RTOL", "ATOL", "NotAttempted", "Raised", "Wrong", "call", "compare",
-           "compare_gradients", "as_list", "pair", "candidates", "fmt", "NO_PRIME_BP1",
-           "NO_PRIME_BP2"]
+__all__ = ["CheckResult", "run", "checked_fn", "RTOL", "ATOL", "NotAttempted", "Raised",
+           "Wrong", "call", "compare", "compare_gradients", "as_list", "pair", "candidates",
+           "fmt", "NO_PRIME_BP1", "NO_PRIME_BP2"]
 
 RTOL, ATOL = 1e-7, 1e-10    # for comparisons with an exact reference
 
@@ -40,6 +43,92 @@ class Raised(_Verdict):
 
 class Wrong(_Verdict):
     """The learner's function returned a wrong answer."""
+
+
+# ---- the verdict ----------------------------------------------------------------------
+
+_STYLE = {  # status -> (symbol, headline, colour as a JupyterLab theme variable)
+    "passed": ("✔", "passed", "var(--jp-success-color1, #388e3c)"),
+    "failed": ("✘", "not yet right", "var(--jp-error-color1, #d32f2f)"),
+    "error": ("✘", "your function raised an exception", "var(--jp-error-color1, #d32f2f)"),
+    "not attempted": ("○", "not attempted yet", "var(--jp-border-color1, #9e9e9e)"),
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one checker.
+
+    ``status`` is "passed", "failed", "error" (the function raised) or "not attempted"
+    (it raised ``NotImplementedError``). ``message`` explains; ``hint`` is the guess at the
+    mistake, if any (also part of ``message``). ``timing`` is a line about speed, or "".
+    """
+
+    exercise: str
+    status: str
+    message: str
+    hint: str = ""
+    timing: str = ""
+
+    @property
+    def passed(self):
+        return self.status == "passed"
+
+    def __bool__(self):
+        return self.passed
+
+    @property
+    def headline(self):
+        symbol, words, _ = _STYLE[self.status]
+        return f"{symbol} {self.exercise}: {words}"
+
+    def text(self):
+        return "\n".join([self.headline] + ["  " + line for line in self.message.splitlines()])
+
+    __str__ = text
+
+    def __repr__(self):
+        return self.text()
+
+    def _repr_html_(self):
+        _, _, colour = _STYLE[self.status]
+        lines = "".join(
+            f"<div style='margin-top:0.3em'>{'<i>' if ln.startswith('Hint:') else ''}"
+            f"{html.escape(ln)}{'</i>' if ln.startswith('Hint:') else ''}</div>"
+            for ln in self.message.splitlines())
+        return (f"<div class='nbteach-check nbteach-check-{self.status.replace(' ', '-')}' "
+                f"style='border-left:4px solid {colour};padding:0.4em 0.8em;"
+                f"color:var(--jp-ui-font-color1, inherit);"
+                f"background:var(--jp-layout-color2, transparent)'>"
+                f"<b style='color:{colour}'>{html.escape(self.headline)}</b>{lines}</div>")
+
+
+def run(exercise, body):
+    """Run one check; every outcome becomes a CheckResult."""
+    try:
+        message = body()
+    except NotAttempted:
+        return CheckResult(exercise, "not attempted",
+                           "Your function still raises NotImplementedError. Replace that line "
+                           "with your code, run its cell, then run this check again.")
+    except Raised as exc:
+        return CheckResult(exercise, "error", _join(exc.message, exc.hint), exc.hint)
+    except Wrong as exc:
+        return CheckResult(exercise, "failed", _join(exc.message, exc.hint), exc.hint)
+    if isinstance(message, tuple):
+        return CheckResult(exercise, "passed", _join(*message), timing=message[1])
+    return CheckResult(exercise, "passed", message)
+
+
+def _join(*parts):
+    return "\n".join(p for p in parts if p)
+
+
+def checked_fn(fn, name):
+    """A TypeError unless the learner passed a function."""
+    if not callable(fn):
+        raise TypeError(f"{name} expects your function, e.g. {name}(my_function); "
+                        f"got {fn!r} ({type(fn).__name__})")
 
 
 def call(fn, *args, shape_hint=""):

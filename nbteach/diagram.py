@@ -59,10 +59,9 @@ def network_svg(sizes, layer=None, *, direction=None, edges=None, max_neurons=8)
         lit = edges == i + 2
         style = (f"stroke:{ACCENT};stroke-width:1.4;opacity:0.8" if lit
                  else f"stroke:{MUTED};stroke-width:0.7;opacity:0.5")
-        for y1 in _anchors(ys[i]):
-            for y2 in _anchors(ys[i + 1]):
-                parts.append(f"<line x1='{xs[i] + 7}' y1='{y1:.1f}' x2='{xs[i + 1] - 7}' "
-                             f"y2='{y2:.1f}' style='{style}'/>")
+        path = "".join(f"M{xs[i] + 7} {y1:.0f}L{xs[i + 1] - 7} {y2:.0f}"
+                       for y1 in _anchors(ys[i]) for y2 in _anchors(ys[i + 1]))
+        parts.append(f"<path d='{path}' style='fill:none;{style}'/>")   # one path per layer
     for i, n in enumerate(sizes):
         lit = layer == i + 1
         fill = ACCENT if lit else PAPER
@@ -72,8 +71,8 @@ def network_svg(sizes, layer=None, *, direction=None, edges=None, max_neurons=8)
             parts.append(f"<rect x='{xs[i] - 7}' y='{TOP}' width='14' height='{HEIGHT}' rx='6' "
                          f"style='{shape_style}'/>")
         else:
-            parts.extend(f"<circle cx='{xs[i]}' cy='{y:.1f}' r='6' style='{shape_style}'/>"
-                         for y in ys[i])
+            circles = "".join(f"<circle cx='{xs[i]}' cy='{y:.0f}' r='6'/>" for y in ys[i])
+            parts.append(f"<g style='{shape_style}'>{circles}</g>")
         weight = "bold" if lit else "normal"
         parts.append(f"<text x='{xs[i]}' y='13' text-anchor='middle' style='fill:{FG};"
                      f"font-size:11px;font-weight:{weight}'>l = {i + 1}</text>")

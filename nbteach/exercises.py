@@ -30,17 +30,30 @@ Running the learner's code safely and describing a wrong answer live in ``nbteac
 """
 from __future__ import annotations
 
-import html
 import time
-from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .activations import linear, sigmoid, tanh
+from .backprop import backprop_stages
 from .book import Network as _BookNetwork
-from .diagnose import (NO_PRIME_BP1, NO_PRIME_BP2, NotAttempted, Raised, Wrong, as_list,
-                       call, candidates, compare, compare_gradients)
+from .costs import QuadraticCost
+from .diagnose import (
+    NO_PRIME_BP1,
+    NO_PRIME_BP2,
+    CheckResult,
+    Raised,
+    Wrong,
+    as_list,
+    call,
+    candidates,
+    checked_fn,
+    compare,
+    compare_gradients,
+    run,
+)
 from .gradcheck import numerical_gradient
 from .network import Network
 
@@ -51,62 +64,6 @@ __all__ = [
 
 SIZES = [3, 4, 5, 2]        # distinct layer sizes, so an off-by-one layer shows in the shapes
 SEED = 2
-
-_STYLE = {  # status -> (symbol, headline, colour as a JupyterLab theme variable)
-    "passed": ("✔", "passed", "var(--jp-success-color1, #388e3c)"),
-    "failed": ("✘", "not yet right", "var(--jp-error-color1, #d32f2f)"),
-    "error": ("✘", "your function raised an exception", "var(--jp-error-color1, #d32f2f)"),
-    "not attempted": ("○", "not attempted yet", "var(--jp-border-color1, #9e9e9e)"),
-}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The verdict of one checker.
-
-    ``status`` is "passed", "failed", "error" (the function raised) or "not attempted"
-    (it raised ``NotImplementedError``). ``message`` explains; ``hint`` is the guess at the
-    mistake, if any (also part of ``message``). ``timing`` is a line about speed, or "".
-    """
-
-    exercise: str
-    status: str
-    message: str
-    hint: str = ""
-    timing: str = ""
-
-    @property
-    def passed(self):
-        return self.status == "passed"
-
-    def __bool__(self):
-        return self.passed
-
-    @property
-    def headline(self):
-        symbol, words, _ = _STYLE[self.status]
-        return f"{symbol} {self.exercise}: {words}"
-
-    def text(self):
-        return "\n".join([self.headline] + ["  " + line for line in self.message.splitlines()])
-
-    __str__ = text
-
-    def __repr__(self):
-        return self.text()
-
-    def _repr_html_(self):
-        _, _, colour = _STYLE[self.status]
-        lines = "".join(
-            f"<div style='margin-top:0.3em'>{'<i>' if ln.startswith('Hint:') else ''}"
-            f"{html.escape(ln)}{'</i>' if ln.startswith('Hint:') else ''}</div>"
-            for ln in self.message.splitlines())
-        return (f"<div class='nbteach-check nbteach-check-{self.status.replace(' ', '-')}' "
-                f"style='border-left:4px solid {colour};padding:0.4em 0.8em;"
-                f"color:var(--jp-ui-font-color1, inherit);"
-                f"background:var(--jp-layout-color2, transparent)'>"
-                f"<b style='color:{colour}'>{html.escape(self.headline)}</b>{lines}</div>")
-
 
 @dataclass(frozen=True)
 class ModifiedNeuron:
@@ -130,87 +87,58 @@ TANH_NEURONS = tuple(ModifiedNeuron(l, j, tanh.fn, tanh.prime, tanh.name)
                      for l, j in ((2, 3), (3, 0), (4, 1)))
 
 
-def _run(exercise, body):
-    """Run one check; every outcome becomes a CheckResult."""
-    try:
-        message = body()
-    except NotAttempted:
-        return CheckResult(exercise, "not attempted",
-                           "Your function still raises NotImplementedError. Replace that line "
-                           "with your code, run its cell, then run this check again.")
-    except Raised as exc:
-        return CheckResult(exercise, "error", _join(exc.message, exc.hint), exc.hint)
-    except Wrong as exc:
-        return CheckResult(exercise, "failed", _join(exc.message, exc.hint), exc.hint)
-    if isinstance(message, tuple):
-        return CheckResult(exercise, "passed", _join(*message), timing=message[1])
-    return CheckResult(exercise, "passed", message)
+# ---- the reference: nbteach's own backprop, and the typical mistakes made with it ----
+#
+# Every reference answer, and every wrong answer a hint recognises, comes out of
+# ``backprop_stages`` (the code the tests prove against finite differences and the book's
+# own code), run with one activation per layer l = 2..L. A mistake is an activation
+# changed where the learner's code would change it: σ' left out of BP1 is the output
+# layer's σ' replaced by 1; f used for a whole layer is that layer's σ replaced by f.
+
+def _reference(ws, bs, X, Y, acts):
+    """Backprop with ``acts[i]`` at layer i + 2, quadratic cost; sums over the columns of X."""
+    st = backprop_stages(ws, bs, X, Y, list(acts), QuadraticCost)
+    return {"deltas": st.deltas, "activations": st.activations,
+            "nabla_b": st.nabla_b, "nabla_w": st.nabla_w}
 
 
-def _join(*parts):
-    return "\n".join(p for p in parts if p)
-
-
-def _checked_fn(fn, name):
-    if not callable(fn):
-        raise TypeError(f"{name} expects your function, e.g. {name}(my_function); "
-                        f"got {fn!r} ({type(fn).__name__})")
-
-
-# ---- reference backprop, with the switches that reproduce typical mistakes ------------
-
-def _reference(ws, bs, X, Y, acts, primes, bp1_prime=True, bp2_prime=True):
-    """Backprop with per-layer activations ``acts[i]`` and derivatives ``primes[i]`` (layer i+2).
-
-    ``bp1_prime=False`` / ``bp2_prime=False`` leave out the σ'(z) factor of BP1 / BP2.
-    Quadratic cost: ∇_a C = a^L - y. Sums over the columns of X.
-    """
-    a, activations, zs = X, [X], []
-    for i, (w, b) in enumerate(zip(ws, bs)):
-        z = w @ a + b                                    # (n_l, m)
-        zs.append(z)
-        a = acts[i](z)
-        activations.append(a)
-    delta = activations[-1] - Y
-    if bp1_prime:
-        delta = delta * primes[-1](zs[-1])
-    deltas = [delta]
-    for i in range(len(ws) - 2, -1, -1):
-        delta = ws[i + 1].T @ delta
-        if bp2_prime:
-            delta = delta * primes[i](zs[i])
-        deltas.insert(0, delta)
-    return {
-        "deltas": deltas, "activations": activations,
-        "nabla_b": [d.sum(axis=1, keepdims=True) for d in deltas],
-        "nabla_w": [d @ a_.T for d, a_ in zip(deltas, activations[:-1])],
-    }
+def _no_prime(act):
+    """``act`` going forward, but with σ'(z) = 1 going backward: the missing-σ' mistake."""
+    return replace(act, name=f"{act.name} without σ'", prime=linear.prime)
 
 
 def _plain(act, n):
-    return [act.fn] * n, [act.prime] * n
+    return [act] * n
 
 
-def _with_neuron(act_fns, neuron, use_f=True, use_f_prime=True, whole_layer=False):
-    """Activation lists where neuron j of layer l uses f (forward) / f' (backward)."""
-    fns, primes = act_fns
-    fns, primes = list(fns), list(primes)
+def _without_prime(acts, bp1=False, bp2=False):
+    """``acts`` with σ' left out of BP1 (the output layer) and/or BP2 (the hidden layers)."""
+    out = list(acts)
+    for i in range(len(out)):
+        if (bp1 and i == len(out) - 1) or (bp2 and i < len(out) - 1):
+            out[i] = _no_prime(out[i])
+    return out
+
+
+def _with_neuron(acts, neuron, use_f=True, use_f_prime=True, whole_layer=False):
+    """``acts`` where neuron j of layer l uses f (forward) and / or f' (backward)."""
+    out = list(acts)
     i, j = neuron.layer - 2, neuron.j
+    base = out[i]
 
-    def patch(base, g):
+    def patch(plain, g):
         def h(z):
-            out = np.array(base(z), dtype=np.float64)
             if whole_layer:
                 return np.array(g(z), dtype=np.float64)
-            out[j] = g(z[j])
-            return out
+            result = np.array(plain(z), dtype=np.float64)
+            result[j] = g(z[j])
+            return result
         return h
 
-    if use_f:
-        fns[i] = patch(fns[i], neuron.f)
-    if use_f_prime:
-        primes[i] = patch(primes[i], neuron.f_prime)
-    return fns, primes
+    out[i] = replace(base, name=f"{base.name} with {neuron.name} at neuron {j}",
+                     fn=patch(base.fn, neuron.f) if use_f else base.fn,
+                     prime=patch(base.prime, neuron.f_prime) if use_f_prime else base.prime)
+    return out
 
 
 def _net(activation=sigmoid, sizes=SIZES, seed=SEED):
@@ -234,15 +162,17 @@ def check_sigma_prime_form(fn):
     ``[δ^2, δ^3, δ^4]``, each ``(n_l, 1)``, computed as δ^L = Σ'(z^L) ∇_a C and
     δ^l = Σ'(z^l) (w^{l+1})^T δ^{l+1}, where Σ'(z) = ``np.diag(sigmoid_prime(z).ravel())``.
     """
-    _checked_fn(fn, "check_sigma_prime_form")
+    checked_fn(fn, "check_sigma_prime_form")
 
     def body():
         net, (x, y) = _net(), _example()
         acts = _plain(sigmoid, len(net.weights))
-        ref = _reference(net.weights, net.biases, x, y, *acts)
+        ref = _reference(net.weights, net.biases, x, y, acts)
         cands = candidates([
-            (_reference(net.weights, net.biases, x, y, *acts, bp1_prime=False), NO_PRIME_BP1),
-            (_reference(net.weights, net.biases, x, y, *acts, bp2_prime=False), NO_PRIME_BP2),
+            (_reference(net.weights, net.biases, x, y, _without_prime(acts, bp1=True)),
+             NO_PRIME_BP1),
+            (_reference(net.weights, net.biases, x, y, _without_prime(acts, bp2=True)),
+             NO_PRIME_BP2),
         ])
         diag = (" np.diag of a column (n, 1) returns its first entry, not a matrix: "
                 "build Σ'(z) with np.diag(sigmoid_prime(z).ravel()).")
@@ -251,7 +181,7 @@ def check_sigma_prime_form(fn):
                           "δ^l for l = 2..L, each (n_l, 1)")
         compare("deltas", deltas, ref["deltas"], candidates=cands["deltas"])
         return f"δ^l matches backprop's at every layer l = 2..{len(SIZES)}."
-    return _run("Exercise 1 · BP1 and BP2 with Σ'(z)", body)
+    return run("Exercise 1 · BP1 and BP2 with Σ'(z)", body)
 
 
 def check_bp3_bp4(fn):
@@ -263,12 +193,12 @@ def check_bp3_bp4(fn):
     ``(n_l, n_{l-1})`` for l = 2..L. The checker compares them with finite differences of
     the cost, which do not use BP3 or BP4 at all.
     """
-    _checked_fn(fn, "check_bp3_bp4")
+    checked_fn(fn, "check_bp3_bp4")
 
     def body():
         net, (x, y) = _net(), _example()
         acts = _plain(sigmoid, len(net.weights))
-        ref = _reference(net.weights, net.biases, x, y, *acts)
+        ref = _reference(net.weights, net.biases, x, y, acts)
         num_b, num_w = numerical_gradient(net, x, y, eps=1e-5)
         wrong_a = [d @ a.T for d, a in zip(ref["deltas"], ref["activations"][1:])]
         cands = {"nabla_w": [(wrong_a, "BP4 uses the activations of the previous layer: "
@@ -282,7 +212,7 @@ def check_bp3_bp4(fn):
                            rtol=1e-5, atol=1e-8, candidates=cands)
         return ("∂C/∂b and ∂C/∂w agree with finite differences of the cost at every layer "
                 f"l = 2..{len(SIZES)}.")
-    return _run("Exercise 2 · BP3 and BP4 from δ and a", body)
+    return run("Exercise 2 · BP3 and BP4 from δ and a", body)
 
 
 def check_modified_neuron(fn):
@@ -294,25 +224,25 @@ def check_modified_neuron(fn):
     It returns ``(nabla_b, nabla_w)`` for that network. The checker tries the modified
     neuron in each layer l = 2, 3, 4 in turn (f = tanh).
     """
-    _checked_fn(fn, "check_modified_neuron")
+    checked_fn(fn, "check_modified_neuron")
 
     def body():
         for neuron in TANH_NEURONS:
             net, (x, y) = _net(), _example()
             ws, bs, n = net.weights, net.biases, len(net.weights)
             plain = _plain(sigmoid, n)
-            ref = _reference(ws, bs, x, y, *_with_neuron(plain, neuron))
+            ref = _reference(ws, bs, x, y, _with_neuron(plain, neuron))
             cands = candidates([
-                (_reference(ws, bs, x, y, *plain),
+                (_reference(ws, bs, x, y, plain),
                  "this is the gradient of the plain sigmoid network: the modified neuron "
                  "was not taken into account."),
-                (_reference(ws, bs, x, y, *_with_neuron(plain, neuron, use_f_prime=False)),
+                (_reference(ws, bs, x, y, _with_neuron(plain, neuron, use_f_prime=False)),
                  "the forward pass uses f, but the backward pass still multiplies by "
                  "σ'(z^l_j) at the modified neuron; it needs f'(z^l_j) there."),
-                (_reference(ws, bs, x, y, *_with_neuron(plain, neuron, use_f=False)),
+                (_reference(ws, bs, x, y, _with_neuron(plain, neuron, use_f=False)),
                  "the backward pass uses f', but the forward pass still computes "
                  "σ(z^l_j) for the modified neuron; it outputs a^l_j = f(z^l_j)."),
-                (_reference(ws, bs, x, y, *_with_neuron(plain, neuron, whole_layer=True)),
+                (_reference(ws, bs, x, y, _with_neuron(plain, neuron, whole_layer=True)),
                  "f and f' were applied to the whole layer; only neuron j uses them."),
             ])
             try:
@@ -324,7 +254,7 @@ def check_modified_neuron(fn):
                 raise type(exc)(case + "\n" + exc.message, exc.hint) from None
         return ("The gradient is right with the modified neuron in each layer l = 2, 3, 4 "
                 "(f = tanh).")
-    return _run("Exercise 3 · a single modified neuron", body)
+    return run("Exercise 3 · a single modified neuron", body)
 
 
 def check_linear_neurons(fn):
@@ -334,22 +264,23 @@ def check_linear_neurons(fn):
     one example; it returns ``(nabla_b, nabla_w)``. With σ'(z) = 1 the algorithm becomes
     δ^L = a^L - y, δ^l = (w^{l+1})^T δ^{l+1}, and BP3, BP4 as before.
     """
-    _checked_fn(fn, "check_linear_neurons")
+    checked_fn(fn, "check_linear_neurons")
 
     def body():
         net, (x, y) = _net(linear), _example()
         ws, bs, n = net.weights, net.biases, len(net.weights)
-        ref = _reference(ws, bs, x, y, *_plain(linear, n))
+        ref = _reference(ws, bs, x, y, _plain(linear, n))
+        sigmoid_prime_kept = replace(linear, name="linear with σ'", prime=sigmoid.prime)
         cands = candidates([
-            (_reference(ws, bs, x, y, [linear.fn] * n, [sigmoid.prime] * n),
+            (_reference(ws, bs, x, y, _plain(sigmoid_prime_kept, n)),
              "the forward pass is linear, but δ still has the sigmoid's σ'(z) factor. For "
              "σ(z) = z, σ'(z) = 1: δ^L = a^L - y and δ^l = (w^{l+1})^T δ^{l+1}."),
-            (_reference(ws, bs, x, y, *_plain(sigmoid, n)),
+            (_reference(ws, bs, x, y, _plain(sigmoid, n)),
              "this is the gradient of a sigmoid network. Here a^l = z^l at every layer."),
         ])
         compare_gradients(call(fn, net, x.copy(), y.copy()), ref, candidates=cands)
         return f"The gradient of the linear network is right at every layer l = 2..{len(SIZES)}."
-    return _run("Exercise 4 · linear neurons", body)
+    return run("Exercise 4 · linear neurons", body)
 
 
 def check_matrix_backprop(fn, *, timing=True):
@@ -365,7 +296,7 @@ def check_matrix_backprop(fn, *, timing=True):
     [784, 30, 10] network and a mini-batch of 100 (the best of several runs); the ratio goes into
     the message and ``.timing``. Timings vary from run to run; they never decide the verdict.
     """
-    _checked_fn(fn, "check_matrix_backprop")
+    checked_fn(fn, "check_matrix_backprop")
 
     def body():
         for m in (6, 1):
@@ -374,8 +305,10 @@ def check_matrix_backprop(fn, *, timing=True):
             ref = _loop_gradient(net, X, Y)
             first = _loop_gradient(net, X[:, :1], Y[:, :1])
             cands = candidates([
-                (_reference(ws, bs, X, Y, *_plain(sigmoid, n), bp2_prime=False), NO_PRIME_BP2),
-                (_reference(ws, bs, X, Y, *_plain(sigmoid, n), bp1_prime=False), NO_PRIME_BP1),
+                (_reference(ws, bs, X, Y, _without_prime(_plain(sigmoid, n), bp2=True)),
+                 NO_PRIME_BP2),
+                (_reference(ws, bs, X, Y, _without_prime(_plain(sigmoid, n), bp1=True)),
+                 NO_PRIME_BP1),
             ])
             if m > 1:
                 cands.setdefault("nabla_b", []).append(
@@ -389,7 +322,7 @@ def check_matrix_backprop(fn, *, timing=True):
                                 exc.hint) from None
         verdict = "The summed gradient matches the book's loop, for m = 6 and for m = 1."
         return (verdict, _time_against_loop(fn)) if timing else verdict
-    return _run("Problem · fully matrix-based backprop over a mini-batch", body)
+    return run("Problem · fully matrix-based backprop over a mini-batch", body)
 
 
 def _loop_gradient(net, X, Y):

@@ -152,6 +152,13 @@ class Network:
         ws, bs = self._params()
         return build_trace(ws, bs, x, y, self.activation, self.cost)
 
+    def forward_trace(self, x):
+        """Feed one column or a batch forward and return a ``ForwardTrace`` of each layer."""
+        from .trace import build_forward_trace
+        x = as_matrix(x, self.n_in, "x")
+        ws, bs = self._params()
+        return build_forward_trace(ws, bs, x, self.activation)
+
     def cost_value(self, X, Y):
         """The mean cost C = (1/n) sum_x C_x over the columns of X and Y."""
         X, Y = check_pair(X, Y, self.n_in, self.n_out, names=("X", "Y"))
@@ -205,7 +212,7 @@ class Network:
         arrays are read-only since, so a second pass over every number would find nothing
         new. One whose arrays were made writable again gets the full checks.
         """
-        from .data import Dataset
+        from .dataset import Dataset
         if not isinstance(data, Dataset) or any(
                 a.flags.writeable for a in (data.X, data.Y, data.labels)):
             return None

@@ -1,4 +1,4 @@
-"""Figures with matplotlib: learning curves, grids of digits, a confusion matrix, a live training view.
+"""Figures with matplotlib: learning curves, grids of digits, a confusion matrix.
 
 Purpose: one call per picture a learner needs while training on MNIST. Each function draws
 numbers computed elsewhere (by ``Network``, ``History`` or ``Dataset``) and returns the
@@ -13,12 +13,14 @@ Every figure has its own white background and dark text, so it reads the same in
 JupyterLab's light and dark themes; the colours are the Okabe-Ito palette (safe for
 colour-blind readers), and a wrong prediction is marked by a symbol as well as by colour.
 
+The learning curves that redraw while training runs are ``nbteach.live_plot``'s
+``LiveTrainingPlot``, importable from here too.
+
 Non-goals: interactive zooming, styling options beyond these defaults.
 """
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
 from matplotlib import rc_context
@@ -26,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 __all__ = ["plot_history", "plot_digits", "plot_confusion", "confusion_matrix",
-           "LiveTrainingPlot"]
+           "draw_history", "new_figure"]
 
 COST_COLOR = "#0072B2"       # blue
 ACCURACY_COLOR = "#D55E00"   # vermillion
@@ -44,7 +46,7 @@ STYLE = {
 }
 
 
-def _kernel():
+def kernel():
     """The running Jupyter kernel's shell, or None in a script or a terminal."""
     try:
         from IPython import get_ipython
@@ -62,14 +64,14 @@ def _figure_png(fig):
 
 def _show_figures_in_notebooks():
     """In a notebook, let a returned Figure show as a PNG even if pyplot was never used."""
-    shell = _kernel()
+    shell = kernel()
     if shell is not None:
         formatter = shell.display_formatter.formatters["image/png"]
         if Figure not in formatter.type_printers:        # pyplot's inline backend may add its own
             formatter.for_type(Figure, _figure_png)
 
 
-def _new_figure(figsize, layout="constrained"):
+def new_figure(figsize, layout="constrained"):
     _show_figures_in_notebooks()
     with rc_context(STYLE):
         return Figure(figsize=figsize, layout=layout)
@@ -96,7 +98,7 @@ def plot_history(history, ax=None):
     with rc_context(STYLE):
         shared = False
         if ax is None:
-            fig = _new_figure((9.0, 3.4) if has_accuracy else (4.8, 3.4))
+            fig = new_figure((9.0, 3.4) if has_accuracy else (4.8, 3.4))
             axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
             ax_cost, ax_acc = axes[0], (axes[1] if has_accuracy else None)
         elif isinstance(ax, (tuple, list)) and len(ax) == 2:
@@ -107,11 +109,12 @@ def plot_history(history, ax=None):
             fig, shared = ax.figure, True
         else:
             raise TypeError(f"ax must be None, a matplotlib Axes or a pair of them; got {ax!r}")
-        _draw_history(history, ax_cost, ax_acc, shared=shared)
+        draw_history(history, ax_cost, ax_acc, shared=shared)
     return fig
 
 
-def _draw_history(history, ax_cost, ax_acc, *, shared=False, total_epochs=None):
+def draw_history(history, ax_cost, ax_acc, *, shared=False, total_epochs=None):
+    """Draw a History's curves into the given axes (shared by the static and live plots)."""
     epochs = np.arange(1, history.epochs + 1)
     ax_cost.plot(epochs, history.cost, "o-", color=COST_COLOR, markersize=3, label="training cost")
     ax_cost.set_xlabel("epochs completed")
@@ -216,7 +219,7 @@ def plot_digits(data, labels=None, predictions=None, *, max_digits=40, ncols=10,
     vmax = 255 if pictures.dtype == np.uint8 or pictures.max() > 1 else 1.0
     ncols = max(1, min(ncols, len(shown)))
     nrows = max(1, -(-len(shown) // ncols))
-    fig = _new_figure((1.0 * ncols + 0.2, 1.2 * nrows + (0.4 if title or pred is not None else 0)))
+    fig = new_figure((1.0 * ncols + 0.2, 1.2 * nrows + (0.4 if title or pred is not None else 0)))
     with rc_context(STYLE):
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for ax in axes:
@@ -287,7 +290,7 @@ def plot_confusion(labels, predictions, *, ax=None, normalize=False):
     counts = confusion_matrix(labels, predictions)
     shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
     with rc_context(STYLE):
-        fig = _new_figure((5.2, 4.6)) if ax is None else ax.figure
+        fig = new_figure((5.2, 4.6)) if ax is None else ax.figure
         if ax is None:
             ax = fig.subplots()
         image = ax.imshow(shown, cmap="Blues", vmin=0)
@@ -311,89 +314,9 @@ def plot_confusion(labels, predictions, *, ax=None, normalize=False):
     return fig
 
 
-# ---- live view of training ------------------------------------------------------------
-
-class LiveTrainingPlot:
-    """Learning curves that redraw as training runs: pass it as ``SGD``'s callback.
-
-    ::
-
-        live = nt.plots.LiveTrainingPlot(epochs=30)
-        net.SGD(train, 30, 10, 3.0, test_data=test, callback=live)
-
-    In JupyterLab the picture is one PNG output that is replaced as the epochs go by
-    (through ``IPython.display`` with a ``display_id``; no widget), so the saved notebook
-    keeps the final curves as an ordinary image. Outside a notebook nothing is shown;
-    ``live.figure`` holds the drawing.
-
-    Parameters
-    ----------
-    epochs : int, optional; the length of the run. It fixes the x-axis so the curves grow
-        into it, and lets fast epochs skip redraws (drawing a PNG takes a few tenths of a
-        second); the last epoch is always drawn. Without it, every epoch is drawn.
-    every : int, optional; redraw exactly every ``every`` epochs (and after the last one).
-    min_seconds : with ``epochs`` and no ``every``, redraw when at least this long has
-        passed since the last redraw.
-    dpi : resolution of the PNG.
-    """
-
-    def __init__(self, epochs=None, *, every=None, min_seconds=0.5, dpi=80):
-        self.epochs = None if epochs is None else int(epochs)
-        self.every = None if every is None else max(1, int(every))
-        self.min_seconds = float(min_seconds)
-        self.dpi = dpi
-        self.figure = None
-        self.history = None
-        self._handle = None
-        self._last_draw = None
-
-    def __call__(self, epoch, history):
-        self.history = history
-        if self._due(epoch):
-            self.figure = self._draw(history)
-            self._show()
-            self._last_draw = time.perf_counter()
-
-    def _due(self, epoch):
-        if self.epochs is not None and epoch + 1 >= self.epochs:
-            return True                                        # the last epoch: always
-        if self.every is not None:
-            return (epoch + 1) % self.every == 0
-        if self.epochs is None or self._last_draw is None:
-            return True
-        return time.perf_counter() - self._last_draw >= self.min_seconds
-
-    def _draw(self, history):
-        has_accuracy = len(history.accuracy) > 0
-        # fixed margins: constrained layout would double the time of every redraw
-        fig = _new_figure((9.0, 3.4) if has_accuracy else (4.8, 3.4), layout=None)
-        fig.subplots_adjust(left=0.09 if has_accuracy else 0.16, right=0.98, bottom=0.15,
-                            top=0.8, wspace=0.28)
-        with rc_context(STYLE):
-            axes = fig.subplots(1, 2 if has_accuracy else 1, squeeze=False)[0]
-            _draw_history(history, axes[0], axes[1] if has_accuracy else None,
-                          total_epochs=self.epochs)
-            if self.epochs is not None:
-                fig.suptitle(f"epoch {history.epochs} of {self.epochs}")
-        return fig
-
-    def png(self):
-        """The current drawing as PNG bytes (None before the first epoch)."""
-        if self.figure is None:
-            return None
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
-
-    def _repr_png_(self):
-        return self.png()
-
-    def _show(self):
-        if _kernel() is None:                                  # a script or a terminal
-            return
-        from IPython.display import Image, display
-        image = Image(data=self.png(), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
+def __getattr__(name):
+    """``LiveTrainingPlot`` lives in ``nbteach.live_plot`` (which draws with this module)."""
+    if name == "LiveTrainingPlot":
+        from .live_plot import LiveTrainingPlot
+        return LiveTrainingPlot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,20 +10,25 @@
   for l = L down to 2. Each step carries its equation with this step's layer filled in,
   its operands, its result, and the lines of the book's ``backprop`` it corresponds to.
 
+``Network.forward_trace(x)`` returns a ``ForwardTrace``, the feedforward steps alone (the
+chapter's warm-up), and ``products(s, t)`` the three products of two columns that the
+Hadamard section compares.
+
 Every record carries the book's layer number ``l`` (input layer l = 1), so nobody has to
-translate Python's negative indices. Non-goal: rendering; see ``display`` and ``widgets``.
+translate Python's negative indices. Non-goal: rendering; see ``panes`` and ``widgets``.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
-from .backprop import BOOK_BACKPROP_SOURCE, backprop_stages
+from .backprop import BOOK_BACKPROP_SOURCE, backprop_stages, feedforward_stages
 
-__all__ = ["Hadamard", "Step", "BackpropTrace", "build_trace", "EQUATIONS", "CODE_LINES"]
+__all__ = ["Hadamard", "Step", "BackpropTrace", "ForwardTrace", "Products", "build_trace",
+           "build_forward_trace", "products", "EQUATIONS", "CODE_LINES"]
 
 EQUATIONS = ("feedforward", "BP1", "BP2", "BP3", "BP4")
 
@@ -67,8 +72,9 @@ class Hadamard:
                 f" ⊙ {self.right_name} {_shape(self.right)} = {self.result_name} {_shape(self.result)})")
 
     def _repr_html_(self):
-        from .display import hadamard_html
-        return hadamard_html(self)
+        from .display import styled
+        from .panes import hadamard_html
+        return styled(hadamard_html(self))
 
 
 @dataclass(frozen=True, repr=False)
@@ -99,8 +105,9 @@ class Step:
         return f"Step {self.index + 1} of {total} · {self.equation} · l = {self.layer}"
 
     def _repr_html_(self):
-        from .display import step_html
-        return step_html(self)
+        from .display import styled
+        from .panes import step_html
+        return styled(step_html(self))
 
 
 @dataclass(frozen=True, repr=False)
@@ -158,8 +165,119 @@ class BackpropTrace:
                 f"{len(self.steps)} steps, {self.activation} / {self.cost_name}, C = {self.cost:.6g})")
 
     def _repr_html_(self):
-        from .display import trace_html
-        return trace_html(self)
+        from .display import styled
+        from .panes import trace_html
+        return styled(trace_html(self))
+
+
+@dataclass(frozen=True, repr=False)
+class ForwardTrace:
+    """The warm-up alone: the columns of ``x`` fed forward, one ``Step`` per layer l = 2..L.
+
+    No target and no cost: this is what ``Network.forward_trace(x)`` returns and what
+    ``ForwardStepper`` shows. Lists are indexed as in ``BackpropTrace``.
+    """
+
+    sizes: tuple
+    activation: str
+    x: np.ndarray
+    zs: list
+    activations: list
+    weights: list
+    biases: list
+    steps: tuple
+
+    @property
+    def batch_size(self):
+        return self.x.shape[1]
+
+    @property
+    def num_layers(self):
+        return len(self.sizes)
+
+    def __len__(self):
+        return len(self.steps)
+
+    def __repr__(self):
+        sizes = "-".join(map(str, self.sizes))
+        return (f"ForwardTrace({sizes} network, {self.batch_size} example(s), "
+                f"{len(self.steps)} layers fed forward, {self.activation})")
+
+
+@dataclass(frozen=True, repr=False)
+class Products:
+    """Three ways to multiply two columns s and t, side by side (``HadamardExplorer``).
+
+    ``hadamard`` = s ⊙ t and ``inner`` = sᵀ t need s and t of the same length (else None);
+    ``outer`` = s tᵀ exists for any lengths.
+    """
+
+    s: np.ndarray          # (n, 1)
+    t: np.ndarray          # (k, 1)
+    hadamard: np.ndarray | None   # (n, 1)
+    outer: np.ndarray      # (n, k)
+    inner: np.ndarray | None      # (1, 1)
+
+    @property
+    def same_length(self):
+        return self.hadamard is not None
+
+    def __repr__(self):
+        return (f"Products(s {_shape(self.s)}, t {_shape(self.t)}: "
+                + ("s ⊙ t, " if self.same_length else "") + "s tᵀ"
+                + (", sᵀ t)" if self.same_length else ")"))
+
+
+def products(s, t):
+    """``Products`` of two columns ``s`` ``(n, 1)`` and ``t`` ``(k, 1)``."""
+    s, t = _frozen(s), _frozen(t)
+    same = s.shape == t.shape
+    return Products(s=s, t=t, hadamard=_frozen(s * t) if same else None,
+                    outer=_frozen(s @ t.T), inner=_frozen(s.T @ t) if same else None)
+
+
+def _code(key):
+    """The lines of the book's ``backprop`` for one kind of step, and their numbers."""
+    lines = BOOK_BACKPROP_SOURCE.splitlines()
+    nums = CODE_LINES[key]
+    return "\n".join(lines[n - 1] for n in nums), nums
+
+
+def _step(index, **kw):
+    kw["operands"] = MappingProxyType(dict(kw["operands"]))
+    kw["intermediates"] = MappingProxyType(dict(kw.get("intermediates", {})))
+    return Step(index=index, **kw)
+
+
+def _feedforward_step(index, l, ws, bs, zs, acts):
+    """The feedforward step of book layer l: z^l = w^l a^{l-1} + b^l, a^l = σ(z^l)."""
+    i = l - 2
+    src, nums = _code("feedforward")
+    return _step(
+        index, equation="feedforward", layer=l,
+        latex=(rf"z^{{{l}}} = w^{{{l}}} a^{{{l - 1}}} + b^{{{l}}}, \qquad "
+               rf"a^{{{l}}} = \sigma(z^{{{l}}})"),
+        operands={f"w^{l}": ws[i], f"a^{l - 1}": acts[i], f"b^{l}": bs[i]},
+        intermediates={f"z^{l}": zs[i]},
+        result=acts[i + 1], result_name=f"a^{l}", code=src, code_lines=nums,
+        direction="forward",
+        description=(f"Feed layer {l - 1}'s activations forward: weighted input z^{l}, "
+                     f"then the activation a^{l} = σ(z^{l})."))
+
+
+def _sizes_of(weights):
+    return tuple(w.shape[1] for w in weights) + (weights[-1].shape[0],)
+
+
+def build_forward_trace(weights, biases, x, activation):
+    """Feed the columns of ``x`` forward and record one ``Step`` per layer l = 2..L."""
+    zs, acts = feedforward_stages(weights, biases, x, activation)
+    zs, acts = [_frozen(z) for z in zs], [_frozen(a) for a in acts]
+    ws, bs = [_frozen(w) for w in weights], [_frozen(b) for b in biases]
+    steps = tuple(_feedforward_step(i, l, ws, bs, zs, acts)
+                  for i, l in enumerate(range(2, len(weights) + 2)))
+    return ForwardTrace(sizes=_sizes_of(weights), activation=activation.name, x=acts[0],
+                        zs=zs, activations=acts, weights=ws, biases=bs, steps=steps)
 
 
 def build_trace(weights, biases, x, y, activation, cost):
@@ -177,12 +295,8 @@ def build_trace(weights, biases, x, y, activation, cost):
     ws = [F(w) for w in weights]
     bs = [F(b) for b in biases]
     nabla_a = F(stages.nabla_a)
-    lines = BOOK_BACKPROP_SOURCE.splitlines()
     sum_x = r"\sum_x " if m > 1 else ""
-
-    def code(key):
-        nums = CODE_LINES[key]
-        return "\n".join(lines[n - 1] for n in nums), nums
+    code = _code
 
     # The Hadamard products: BP1 at l = L, BP2 at l = L-1..2 (stored in layer order).
     hadamards = []
@@ -191,7 +305,7 @@ def build_trace(weights, biases, x, y, activation, cost):
         if l == L:
             left, left_name, eq = nabla_a, "∇_a C", "BP1"
         else:
-            left = F(ws[i + 1].T @ deltas[i + 1])
+            left = F(stages.carried[i])                    # (w^{l+1})^T δ^{l+1}
             left_name, eq = f"(w^{l + 1})ᵀ δ^{l + 1}", "BP2"
         hadamards.append(Hadamard(left, sps[i], deltas[i], left_name, f"σ'(z^{l})",
                                   f"δ^{l}", eq, l))
@@ -199,23 +313,10 @@ def build_trace(weights, biases, x, y, activation, cost):
     steps = []
 
     def add(**kw):
-        kw.setdefault("intermediates", {})
-        kw["operands"] = MappingProxyType(dict(kw["operands"]))
-        kw["intermediates"] = MappingProxyType(dict(kw["intermediates"]))
-        steps.append(Step(index=len(steps), **kw))
+        steps.append(_step(len(steps), **kw))
 
     for l in range(2, L + 1):
-        i = l - 2
-        src, nums = code("feedforward")
-        add(equation="feedforward", layer=l,
-            latex=(rf"z^{{{l}}} = w^{{{l}}} a^{{{l - 1}}} + b^{{{l}}}, \qquad "
-                   rf"a^{{{l}}} = \sigma(z^{{{l}}})"),
-            operands={f"w^{l}": ws[i], f"a^{l - 1}": acts[i], f"b^{l}": bs[i]},
-            intermediates={f"z^{l}": zs[i]},
-            result=acts[i + 1], result_name=f"a^{l}", code=src, code_lines=nums,
-            direction="forward",
-            description=(f"Feed layer {l - 1}'s activations forward: weighted input z^{l}, "
-                         f"then the activation a^{l} = σ(z^{l})."))
+        steps.append(_feedforward_step(len(steps), l, ws, bs, zs, acts))
     h = hadamards[-1]
     src, nums = code("BP1")
     add(equation="BP1", layer=L,
@@ -262,8 +363,7 @@ def build_trace(weights, biases, x, y, activation, cost):
 
     cost_value = float(cost.fn(stages.activations[-1], y))
     return BackpropTrace(
-        sizes=tuple(w.shape[1] for w in weights) + (weights[-1].shape[0],),
-        activation=activation.name, cost_name=cost.name, x=F(x), y=F(y),
+        sizes=_sizes_of(weights), activation=activation.name, cost_name=cost.name, x=F(x), y=F(y),
         zs=zs, activations=acts, deltas=deltas, nabla_b=nabla_b, nabla_w=nabla_w,
         weights=ws, biases=bs, cost=cost_value, hadamards=tuple(hadamards), steps=tuple(steps),
     )

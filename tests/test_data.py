@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 import nbteach as nt
-from nbteach import data
-
+from nbteach import mnist
 
 # ---- the embedded file ----------------------------------------------------------------
 
@@ -63,7 +62,7 @@ def test_subset_split_is_stratified_disjoint_and_complete():
     assert train.counts().tolist() == [450] * 10
     whole = np.hstack([train.X, test.X])
     keys = {col.tobytes() for col in whole.T}
-    everything = {col.tobytes() for col in data._embedded().X.T}
+    everything = {col.tobytes() for col in mnist._embedded().X.T}
     assert keys == everything                    # no example lost (the 5,000 are distinct)
     assert len(keys) == 5000
 
@@ -174,10 +173,10 @@ def test_read_idx_round_trips_generated_files(tmp_path, zipped):
     raw = idx_bytes(images)
     path = tmp_path / ("x.gz" if zipped else "x")
     path.write_bytes(gzip.compress(raw) if zipped else raw)
-    assert np.array_equal(data.read_idx(path), images)
+    assert np.array_equal(mnist.read_idx(path), images)
     labels = np.arange(7, dtype=np.uint8)
     (tmp_path / "l").write_bytes(idx_bytes(labels))
-    assert np.array_equal(data.read_idx(tmp_path / "l"), labels)
+    assert np.array_equal(mnist.read_idx(tmp_path / "l"), labels)
 
 
 @pytest.mark.parametrize("content, match", [
@@ -192,7 +191,7 @@ def test_read_idx_names_a_broken_file(tmp_path, content, match):
     path = tmp_path / "broken-idx3-ubyte"
     path.write_bytes(content)
     with pytest.raises(ValueError, match=match) as info:
-        data.read_idx(path)
+        mnist.read_idx(path)
     assert "broken-idx3-ubyte" in str(info.value)
 
 
@@ -215,9 +214,9 @@ def fake_mnist(tmp_path, monkeypatch):
         content = gzip.compress(idx_bytes(array), mtime=0)
         (folder / name).write_bytes(content)
         hashes[name] = hashlib.md5(content).hexdigest()
-    monkeypatch.setattr(data, "MNIST_FILES", hashes)
-    monkeypatch.setattr(data, "MNIST_COUNTS", {"train": 60, "t10k": 20})
-    monkeypatch.setattr(data, "VALIDATION_SIZE", 10)
+    monkeypatch.setattr(mnist, "MNIST_FILES", hashes)
+    monkeypatch.setattr(mnist, "MNIST_COUNTS", {"train": 60, "t10k": 20})
+    monkeypatch.setattr(mnist, "VALIDATION_SIZE", 10)
     monkeypatch.delenv("NBTEACH_DATA_DIR", raising=False)
     monkeypatch.delenv("NBTEACH_MNIST_URL", raising=False)
     return folder, arrays
@@ -310,8 +309,8 @@ def test_download_honours_the_environment(fake_mnist, tmp_path, monkeypatch):
 
 def test_checksum_mismatch_names_the_file_and_keeps_nothing(fake_mnist, tmp_path, monkeypatch):
     folder, _ = fake_mnist
-    wrong = dict(data.MNIST_FILES, **{"t10k-images-idx3-ubyte.gz": "0" * 32})
-    monkeypatch.setattr(data, "MNIST_FILES", wrong)
+    wrong = dict(mnist.MNIST_FILES, **{"t10k-images-idx3-ubyte.gz": "0" * 32})
+    monkeypatch.setattr(mnist, "MNIST_FILES", wrong)
     cache = tmp_path / "cache"
     with Server(folder) as server:
         with pytest.raises(ValueError, match="t10k-images-idx3-ubyte.gz .* MD5") as info:

@@ -1,4 +1,4 @@
-"""display.py and diagram.py: pure formatting of arrays, steps and traces, and the SVG diagram."""
+"""display.py, panes.py and diagram.py: HTML blocks, what each viewer shows, the SVG diagram."""
 import base64
 import html
 import re
@@ -7,7 +7,9 @@ import struct
 import numpy as np
 import pytest
 
-from nbteach import Network, display
+from nbteach import Network, display, panes
+from nbteach.checks import parse_vector
+from nbteach.trace import products
 from nbteach.diagram import network_svg, step_svg
 
 
@@ -28,6 +30,16 @@ def test_numbers_have_a_fixed_precision():
     assert display.fmt(-1.23456) == "-1.2346"
     assert display.fmt(3) == "3.0000"
     assert [display.fmt(v) for v in (np.nan, np.inf, -np.inf)] == ["nan", "inf", "-inf"]
+    assert display.fmt(0.0) == "0.0000" and display.fmt(-1e-9 * 0) == "0.0000"
+
+
+def test_magnitudes_the_fixed_form_would_hide_are_shown_in_scientific_notation():
+    # A saturated neuron's σ'(z) is tiny but not zero: 0.0000 would be a wrong number.
+    assert display.fmt(3.2e-5) == "3.20e-05" and display.fmt(-4e-7) == "-4.00e-07"
+    assert display.fmt(4.9e-5) == "4.90e-05" and display.fmt(5e-5) == "0.0001"
+    assert display.fmt(2.5e6) == "2.50e+06"
+    for v in (1e-5, 3.3e-12, -7.7e-300, 123456789.0):
+        assert float(display.fmt(v)) == pytest.approx(v, rel=0.01)
 
 
 def test_array_html_labels_name_shape_and_colours_around_zero():
@@ -78,7 +90,7 @@ def test_step_html_shows_heading_equation_and_every_array(trace):
         out = step.__class__._repr_html_(step)
         assert step.latex in out
         assert f"Step {step.index + 1}" in out and step.equation in out
-        full = display.step_html(step, n)
+        full = panes.step_html(step, n)
         assert step.heading(n) in full
         for name in step.operands:
             assert html.escape(name) in full
@@ -101,7 +113,7 @@ def test_trace_html_is_a_table_of_all_steps_with_equations_and_shapes(trace):
         assert step.heading(len(trace.steps)) in out
     for eq in ("feedforward", "BP1", "BP2", "BP3", "BP4"):
         assert eq in out
-    text = display.trace_text(trace)
+    text = panes.trace_text(trace)
     assert text.count("\n") == len(trace.steps)
 
 
@@ -112,25 +124,25 @@ def test_theme_colours_are_css_variables_or_translucent_overlays():
 
 
 def test_parse_vector_reads_commas_and_spaces_and_explains_mistakes():
-    assert display.parse_vector("1, 2, 3").tolist() == [[1.0], [2.0], [3.0]]
-    assert display.parse_vector("[1 -2.5e0 .5]").ravel().tolist() == [1.0, -2.5, 0.5]
+    assert parse_vector("1, 2, 3").tolist() == [[1.0], [2.0], [3.0]]
+    assert parse_vector("[1 -2.5e0 .5]").ravel().tolist() == [1.0, -2.5, 0.5]
     with pytest.raises(ValueError, match="empty"):
-        display.parse_vector("  ")
+        parse_vector("  ")
     with pytest.raises(ValueError, match="'x' is not a number"):
-        display.parse_vector("1, x")
+        parse_vector("1, x")
     with pytest.raises(ValueError, match="at most 12"):
-        display.parse_vector(", ".join(["1"] * 13))
+        parse_vector(", ".join(["1"] * 13))
     with pytest.raises(TypeError, match="text"):
-        display.parse_vector([1, 2])
+        parse_vector([1, 2])
 
 
 def test_products_html_puts_hadamard_beside_the_matrix_products():
     s, t = np.array([[1.0], [2.0]]), np.array([[3.0], [4.0]])
-    out = display.products_html(s, t)
+    out = panes.products_html(products(s, t))
     assert "s ⊙ t" in out and "s tᵀ" in out and "sᵀ t" in out
     assert "8.0000" in out and "6.0000" in out          # 2·4 in s ⊙ t, 2·3 in s tᵀ
     assert "11.0000" in out                              # sᵀ t = 1·3 + 2·4
-    mixed = display.products_html(s, np.ones((3, 1)))
+    mixed = panes.products_html(products(s, np.ones((3, 1))))
     assert "same length" in mixed and "s tᵀ" in mixed and "sᵀ t" not in mixed
 
 
@@ -142,6 +154,7 @@ def test_diagram_draws_small_layers_as_neurons_and_big_ones_as_strips():
     assert big.count("<circle") == 0 and big.count("<rect") == 3
     assert ">784<" in big
     assert "#fff" not in big and "white" not in big and "black" not in big
+    assert len(big) < 4_000                            # one path per pair of layers
 
 
 def test_step_diagram_lights_the_steps_layer_and_weights(trace):
@@ -150,10 +163,10 @@ def test_step_diagram_lights_the_steps_layer_and_weights(trace):
         assert f"layer {step.layer} highlighted" in svg
         assert step.direction in svg
     bp2 = next(s for s in trace.steps if s.equation == "BP2")
-    lit_edges = step_svg(bp2, trace.sizes).count("stroke-width:1.4")
-    assert lit_edges == 3 * 2                          # w^3: layer 2 (3) to layer 3 (2)
+    lit = re.search(r"<path d='([^']*)' style='[^']*stroke-width:1.4", step_svg(bp2, trace.sizes))
+    assert lit.group(1).count("M") == 3 * 2            # w^3: layer 2 (3) to layer 3 (2)
 
 
 def test_a_784_30_10_step_stays_small(mnist_trace):
     for step in mnist_trace.steps:
-        assert len(display.step_html(step, len(mnist_trace.steps))) < 120_000
+        assert len(panes.step_html(step, len(mnist_trace.steps))) < 120_000

@@ -5,11 +5,13 @@ import pytest
 import nbteach as nt
 from nbteach import exercises as ex
 from nbteach.exercises import (
-    check_bp3_bp4, check_linear_neurons, check_matrix_backprop, check_modified_neuron,
+    check_bp3_bp4,
+    check_linear_neurons,
+    check_matrix_backprop,
+    check_modified_neuron,
     check_sigma_prime_form,
 )
 from nbteach.gradcheck import relative_error
-
 
 # ---- right answers, written the way a learner would -----------------------------------
 
@@ -99,7 +101,7 @@ def _assert_failed_with(result, *words, status="failed"):
 
 def test_reference_agrees_with_the_network_and_finite_differences():
     net, (x, y) = ex._net(), ex._example()
-    ref = ex._reference(net.weights, net.biases, x, y, *ex._plain(nt.sigmoid, 3))
+    ref = ex._reference(net.weights, net.biases, x, y, ex._plain(nt.sigmoid, 3))
     nb, nw = net.backprop(x, y)
     for a, b in zip(ref["nabla_w"] + ref["nabla_b"], nw + nb):
         np.testing.assert_allclose(a, b, rtol=1e-12)
@@ -108,13 +110,13 @@ def test_reference_agrees_with_the_network_and_finite_differences():
 @pytest.mark.parametrize("neuron", ex.TANH_NEURONS, ids=lambda n: f"l={n.layer}")
 def test_modified_neuron_reference_matches_finite_differences(neuron):
     net, (x, y) = ex._net(), ex._example()
-    fns, primes = ex._with_neuron(ex._plain(nt.sigmoid, 3), neuron)
-    ref = ex._reference(net.weights, net.biases, x, y, fns, primes)
+    acts = ex._with_neuron(ex._plain(nt.sigmoid, 3), neuron)
+    ref = ex._reference(net.weights, net.biases, x, y, acts)
 
     def cost(ws, bs):
         a = x
         for i, (w, b) in enumerate(zip(ws, bs)):
-            a = fns[i](w @ a + b)
+            a = acts[i].fn(w @ a + b)
         return 0.5 * float(np.sum((a - y) ** 2))
 
     eps = 1e-6

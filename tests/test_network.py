@@ -6,7 +6,6 @@ import pytest
 
 import nbteach as nt
 from nbteach.book import Network as BookNetwork
-
 from nbteach.gradcheck import relative_error
 
 

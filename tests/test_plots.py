@@ -179,7 +179,7 @@ def test_live_plot_in_a_notebook_updates_one_output(monkeypatch):
         class display_formatter:
             formatters = {"image/png": PNGFormatter()}
 
-    monkeypatch.setattr(plots, "_kernel", lambda: Shell)
+    monkeypatch.setattr(plots, "kernel", lambda: Shell)
     monkeypatch.setattr(IPython.display, "display", display)
     live = plots.LiveTrainingPlot(every=2)
     h = make_history(correct=())

@@ -1,7 +1,8 @@
 """The project's own promises: dependencies agree, the layout is as documented."""
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,7 @@
 """Property-based tests: for any small network, batch and seed, the invariants hold."""
 import numpy as np
-from hypothesis import given, settings, strategies as st, HealthCheck
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nbteach as nt
 from nbteach.book import Network as BookNetwork

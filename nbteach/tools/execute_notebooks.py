@@ -20,7 +20,6 @@ from nbclient import NotebookClient
 from nbteach.files import atomic_write
 
 
-
 def find_notebooks(paths):
     found = []
     for p in map(Path, paths):

@@ -25,10 +25,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser_support import (
-    ROOT, NOTEBOOKS, OFFLINE_OPTIONS, free_port, lab_environment, launch_chromium,
-    stop_process_group, wait_for_http,
+    NOTEBOOKS,
+    OFFLINE_OPTIONS,
+    ROOT,
+    free_port,
+    lab_environment,
+    launch_chromium,
+    stop_process_group,
+    wait_for_http,
 )
 
 

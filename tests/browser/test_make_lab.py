@@ -13,9 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser_support import (
-    ROOT, free_port, http_status, lab_environment, stop_process_group, wait_for_http,
+    ROOT,
+    free_port,
+    http_status,
+    lab_environment,
+    stop_process_group,
+    wait_for_http,
 )
 
 pytestmark = pytest.mark.browser

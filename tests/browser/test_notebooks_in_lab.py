@@ -5,9 +5,13 @@ this test runs them the way a learner does. The notebooks are found when the tes
 collected, so a new notebook is tested without editing this file.
 """
 import pytest
-
 from browser_support import (
-    NOTEBOOKS, open_notebook, run_all_cells, error_outputs, widget_problems, wait_for_widgets,
+    NOTEBOOKS,
+    error_outputs,
+    open_notebook,
+    run_all_cells,
+    wait_for_widgets,
+    widget_problems,
 )
 
 pytestmark = pytest.mark.browser

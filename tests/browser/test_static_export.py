@@ -12,11 +12,17 @@ import shutil
 
 import nbformat
 import pytest
+from browser_support import (
+    HEADING,
+    NOTEBOOKS,
+    ROOT,
+    StepperView,
+    book_order,
+    headings_for,
+    parse_heading,
+)
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from browser_support import (
-    ROOT, NOTEBOOKS, HEADING, StepperView, book_order, headings_for, parse_heading,
-)
 from nbteach.tools import export_html as export
 
 pytestmark = pytest.mark.browser

@@ -7,10 +7,18 @@ the pane in the browser.
 """
 import numpy as np
 import pytest
-
 from browser_support import (
-    NOTEBOOKS, NOTEBOOK, HEADING, StepperView, book_order, headings_for, parse_heading,
-    open_notebook, run_all_cells, wait_for_widgets, error_outputs,
+    HEADING,
+    NOTEBOOK,
+    NOTEBOOKS,
+    StepperView,
+    book_order,
+    error_outputs,
+    headings_for,
+    open_notebook,
+    parse_heading,
+    run_all_cells,
+    wait_for_widgets,
 )
 
 pytestmark = pytest.mark.browser

@@ -67,10 +67,10 @@ SEED = 2
 
 @dataclass(frozen=True)
 class ModifiedNeuron:
-    """Neuron j of book layer l outputs f(z^l_j) instead of σ(z^l_j); all others use σ.
+    """One neuron of book layer l outputs f(z^l_j) instead of σ(z^l_j); all others use σ.
 
-    ``j`` counts from 0, as a row of z^l = ``zs[layer - 2]`` does. ``f`` and ``f_prime``
-    act elementwise on arrays.
+    ``j`` is the neuron's Python row in z^l = ``zs[layer - 2]``, counted from 0: the book's
+    neuron j + 1. ``f`` and ``f_prime`` act elementwise on arrays.
     """
 
     layer: int
@@ -249,8 +249,8 @@ def check_modified_neuron(fn):
                 value = call(fn, net, x.copy(), y.copy(), neuron)
                 compare_gradients(value, ref, candidates=cands)
             except (Wrong, Raised) as exc:
-                case = (f"With the modified neuron j = {neuron.j} in layer l = {neuron.layer} "
-                        f"(f = {neuron.name}):")
+                case = (f"With the modified neuron j = {neuron.j + 1} of layer l = {neuron.layer} "
+                        f"(row {neuron.j} of z^{neuron.layer} in Python; f = {neuron.name}):")
                 raise type(exc)(case + "\n" + exc.message, exc.hint) from None
         return ("The gradient is right with the modified neuron in each layer l = 2, 3, 4 "
                 "(f = tanh).")

@@ -169,7 +169,7 @@ def paths_html(pathsum):
     """Every path from one weight to the cost: its neurons, rate factors and product."""
     rows = []
     for p in pathsum.paths:
-        route = " → ".join(f"a^{l}_{n}" for l, n in p.neurons) + " → C"
+        route = " → ".join(f"a^{l}_{n + 1}" for l, n in p.neurons) + " → C"
         factors = " × ".join(fmt(v) for _, v in p.factors)
         colour = cell_colour(p.rate, max(abs(q.rate) for q in pathsum.paths) or 1.0)
         rows.append(f"<tr><td>{esc(route)}</td><td>{esc(factors)}</td>"
@@ -180,7 +180,8 @@ def paths_html(pathsum):
             f"</div><table class='nbteach-table'><thead><tr><th>path</th>"
             f"<th>rate factors</th><th>product</th></tr></thead><tbody>{''.join(rows)}"
             f"</tbody></table><p>sum over the paths: <b>{pathsum.total:+.10f}</b><br>"
-            f"backprop's ∂C/∂{name}: <b>{pathsum.backprop:+.10f}</b></p></div>")
+            f"backprop's ∂C/∂{name} (Python: <code>{esc(pathsum.python)}</code>): "
+            f"<b>{pathsum.backprop:+.10f}</b></p></div>")
 
 
 def products_html(p):

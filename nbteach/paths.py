@@ -12,6 +12,11 @@ and ∂C/∂w^l_jk is the sum, over every path, of the product of its rate facto
 equation (53)). ``paths_for_weight`` lists every path with its factors, so a learner can
 check that the sum equals what backprop computes. The number of paths is the product of the
 layer sizes after l, so this is for tiny networks only (it refuses more than ``MAX_PATHS``).
+
+Two numberings, as everywhere in nbteach: the arguments ``j`` and ``k`` and ``Path.neurons``
+are Python's 0-based rows and columns; every printed label uses the book's 1-based neuron
+numbers. ``w^3_13`` is the weight into neuron 1 of layer 3 from neuron 3 of layer 2, which
+Python holds at ``weights[1][0, 2]``; ``PathSum.python`` says so.
 """
 from __future__ import annotations
 
@@ -32,12 +37,12 @@ MAX_PATHS = 100_000
 class Path:
     """One path from w^l_jk to C: the neuron visited in each layer and the rate factors."""
 
-    neurons: tuple      # ((layer, neuron), ...) from (l, j) to (L, m); neurons count from 0
+    neurons: tuple      # ((layer, row), ...) from (l, j) to (L, m); Python rows, from 0
     factors: tuple      # ((label, value), ...) one per edge, the last is ∂C/∂a^L_m
     rate: float         # the product of the factors
 
     def __str__(self):
-        route = " → ".join(f"a^{l}_{n}" for l, n in self.neurons) + " → C"
+        route = " → ".join(f"a^{l}_{n + 1}" for l, n in self.neurons) + " → C"
         return f"{route}: " + " × ".join(f"{v:+.4f}" for _, v in self.factors) + f" = {self.rate:+.6f}"
 
 
@@ -54,13 +59,24 @@ class PathSum:
 
     @property
     def weight_name(self):
-        return f"w^{self.layer}_{self.j}{self.k}"
+        """The weight in the book's notation, neurons counted from 1: ``w^3_13``."""
+        return f"w^{self.layer}_{_pair(self.j + 1, self.k + 1)}"
+
+    @property
+    def python(self):
+        """Where Python holds the weight: ``weights[1][0, 2]``."""
+        return f"weights[{self.layer - 2}][{self.j}, {self.k}]"
 
     def __str__(self):
         lines = [str(p) for p in self.paths]
         lines.append(f"sum over {len(self.paths)} path(s): {self.total:+.10f}")
-        lines.append(f"backprop ∂C/∂{self.weight_name}: {self.backprop:+.10f}")
+        lines.append(f"backprop ∂C/∂{self.weight_name} ({self.python}): {self.backprop:+.10f}")
         return "\n".join(lines)
+
+
+def _pair(j, k):
+    """Two neuron numbers as the book subscripts them: ``13``, or ``12,3`` past 9."""
+    return f"{j}{k}" if j < 10 and k < 10 else f"{j},{k}"
 
 
 def paths_for_weight(net, x, y, l, j, k):
@@ -71,8 +87,8 @@ def paths_for_weight(net, x, y, l, j, k):
     net : Network
     x : (n_in, 1) array, y : (n_out, 1) array
     l : book layer of the weight, 2..L
-    j : neuron in layer l (0-based row of ``weights[l-2]``)
-    k : neuron in layer l-1 (0-based column)
+    j : Python row of ``weights[l-2]``, from 0 (the book's neuron j + 1 of layer l)
+    k : Python column, from 0 (the book's neuron k + 1 of layer l - 1)
     """
     x, y = check_pair(x, y, net.n_in, net.n_out, single=True)
     L = net.num_layers
@@ -80,11 +96,11 @@ def paths_for_weight(net, x, y, l, j, k):
         raise ValueError(f"l must be a book layer number from 2 to {L}; got {l!r}")
     rows, cols = net.sizes[l - 1], net.sizes[l - 2]
     if not (0 <= j < rows and 0 <= k < cols):
-        raise ValueError(f"w^{l} is {rows}×{cols}, so j must be in 0..{rows - 1} and k in "
-                         f"0..{cols - 1}; got j={j}, k={k}")
+        raise ValueError(f"w^{l} is {rows}×{cols}, so the Python row j must be in 0..{rows - 1} "
+                         f"and the column k in 0..{cols - 1}; got j={j}, k={k}")
     count = int(np.prod(net.sizes[l:], dtype=np.int64))
     if count > MAX_PATHS:
-        raise ValueError(f"w^{l}_{j}{k} has {count} paths to the cost; this view is for tiny "
+        raise ValueError(f"weights[{l - 2}][{j}, {k}] has {count} paths to the cost; this view is for tiny "
                          f"networks (at most {MAX_PATHS} paths)")
     ws, bs = net._params()
     return _path_sum(net, backprop_stages(ws, bs, x, y, net.activation, net.cost), l, j, k)
@@ -119,9 +135,10 @@ def _path_sum(net, s, l, j, k):
         factors = [first]
         for (r, p), (_, q) in zip(neurons, neurons[1:]):
             # ∂a^{r+1}_q / ∂a^r_p = σ'(z^{r+1}_q) w^{r+1}_qp; w^{r+1} is weights[r-1]
-            factors.append((f"∂a^{r + 1}_{q}/∂a^{r}_{p}", sp[r - 1][q, 0] * ws[r - 1][q, p]))
+            factors.append((f"∂a^{r + 1}_{q + 1}/∂a^{r}_{p + 1}",
+                            sp[r - 1][q, 0] * ws[r - 1][q, p]))
         m = neurons[-1][1]
-        factors.append((f"∂C/∂a^{L}_{m}", s.nabla_a[m, 0]))
+        factors.append((f"∂C/∂a^{L}_{m + 1}", s.nabla_a[m, 0]))
         rate = float(np.prod([v for _, v in factors]))
         paths.append(Path(tuple(neurons), tuple((n, float(v)) for n, v in factors), rate))
     return PathSum(layer=l, j=j, k=k, paths=tuple(paths),

@@ -258,7 +258,7 @@ def test_modified_neuron_names_the_case_that_fails():
         if neuron.layer == net.num_layers:
             return net.backprop(x, y)
         return modified(net, x, y, neuron)
-    _assert_failed_with(check_modified_neuron(only_hidden), "j = 1 in layer l = 4")
+    _assert_failed_with(check_modified_neuron(only_hidden), "j = 2 of layer l = 4 (row 1 of z^4")
 
 
 # ---- exercise 4 ------------------------------------------------------------------------

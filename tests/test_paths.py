@@ -62,7 +62,7 @@ def test_path_explorer_shows_every_weight_and_links_dropdown_to_stack():
     ex.show(3, 1, 2)
     assert (ex.current.layer, ex.current.j, ex.current.k) == (3, 1, 2)
     assert ex.stack.selected_index == ex.dropdown.index
-    assert repr(ex) == "PathExplorer: 16 weights of a 2-3-2-2 network; showing w^3_12 (2 paths)"
+    assert repr(ex) == "PathExplorer: 16 weights of a 2-3-2-2 network; showing w^3_23 (2 paths)"
     bundle = ex._repr_mimebundle_()
     assert "backprop" in bundle["text/html"] and bundle["text/plain"] == repr(ex)
     with pytest.raises(ValueError, match="no weight"):
@@ -82,3 +82,14 @@ def test_all_path_sums_is_paths_for_weight_for_every_weight_in_order():
                 for j in range(net.sizes[l - 1]) for k in range(net.sizes[l - 2])]
     assert [(s.layer, s.j, s.k) for s in sums] == [(e.layer, e.j, e.k) for e in expected]
     assert all(s == e for s, e in zip(sums, expected))
+
+
+def test_labels_use_the_books_neuron_numbers_and_say_where_python_keeps_the_weight():
+    net = nt.Network([2, 3, 2], seed=0)
+    x, y = np.array([[0.5], [0.2]]), np.array([[1.0], [0.0]])
+    ps = paths_for_weight(net, x, y, 2, 1, 0)         # Python row 1, column 0 of weights[0]
+    assert ps.weight_name == "w^2_21" and ps.python == "weights[0][1, 0]"
+    assert str(ps.paths[0]).startswith("a^2_2 → a^3_1 → C")
+    assert [label for label, _ in ps.paths[1].factors] == [
+        "∂a/∂w", "∂a^3_2/∂a^2_2", "∂C/∂a^3_2"]
+    assert "weights[0][1, 0]" in str(ps)

@@ -10,7 +10,7 @@ packages ships these three scripts, so ``--fetch`` takes them once from the npm 
 an assets folder. Non-goal: anything a widget needs from a kernel (buttons wired to Python).
 
     python -m nbteach.tools.export_html --fetch                  # once: fill .cache/web-assets
-    python -m nbteach.tools.export_html notebooks/04_four_equations.ipynb --execute
+    python -m nbteach.tools.export_html notebooks/05_step_by_step.ipynb --execute
 """
 from __future__ import annotations
 

@@ -182,12 +182,14 @@ class PathExplorer(Viewer):
         return self.sums[self.dropdown.index]
 
     def show(self, l, j, k):
-        """Show the weight w^l_jk (neurons counted from 0)."""
+        """Show the weight ``weights[l - 2][j, k]``: Python's row j and column k, from 0
+        (the book's w^l with neurons j + 1 and k + 1)."""
         for i, ps in enumerate(self.sums):
             if (ps.layer, ps.j, ps.k) == (l, j, k):
                 self.dropdown.value = i
                 return
-        raise ValueError(f"no weight w^{l}_{j}{k} in a {sizes_text(self.sizes)} network")
+        raise ValueError(f"no weight weights[{l - 2}][{j}, {k}] in a "
+                         f"{sizes_text(self.sizes)} network")
 
     def summary(self):
         ps = self.current

@@ -28,7 +28,7 @@ from nbteach.tools import export_html as export
 pytestmark = pytest.mark.browser
 
 ASSETS = ROOT / export.DEFAULT_ASSETS_DIR
-REAL = "04_four_equations.ipynb"
+REAL = "05_step_by_step.ipynb"
 
 STEPPER_CELL = """\
 import numpy as np
@@ -89,7 +89,7 @@ def _wait_for_typeset_maths(stepper):
         arg=stepper.root.element_handle(), timeout=30_000)
 
 
-@pytest.mark.parametrize("source", ["stepper", "04_four_equations"])
+@pytest.mark.parametrize("source", ["stepper", "05_step_by_step"])
 def test_exported_stepper_moves_without_kernel(source, assets, browser, tmp_path, screenshots,
                                                monkeypatch):
     monkeypatch.setenv("NBTEACH_QUICK", "1")

@@ -1,4 +1,4 @@
-"""The first BackpropStepper of ``04_four_equations.ipynb``, driven in JupyterLab as a learner would.
+"""The first BackpropStepper of ``05_step_by_step.ipynb``, driven in JupyterLab as a learner would.
 
 Next walks every step; each heading must follow the book's order (feedforward l = 2..L,
 BP1 at L, BP2 downwards, then BP3 and BP4 from L down to 2), which is also the order of
@@ -23,7 +23,7 @@ from browser_support import (
 
 pytestmark = pytest.mark.browser
 
-NAME = "04_four_equations.ipynb"
+NAME = "05_step_by_step.ipynb"
 
 
 def test_book_order_is_the_order_of_the_trace():

@@ -1,4 +1,5 @@
 """The project's own promises: dependencies agree, the layout is as documented."""
+import json
 import re
 from pathlib import Path
 
@@ -78,3 +79,14 @@ def test_readme_lists_every_notebook():
     for nb in sorted((ROOT / "notebooks").rglob("*.ipynb")):
         if ".ipynb_checkpoints" not in nb.parts:
             assert str(nb.relative_to(ROOT)) in text, f"{nb.name} is missing from the README table"
+
+
+def test_every_notebook_link_in_the_notebooks_leads_to_a_notebook():
+    # Links between notebooks are plain relative paths; a renamed notebook must not leave
+    # a learner in front of a broken link.
+    pattern = re.compile(r"\]\(([^)#\s]+\.ipynb)(#[^)]*)?\)")
+    for nb in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        text = "".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"]
+                       if c["cell_type"] == "markdown")
+        for target, _ in pattern.findall(text):
+            assert (nb.parent / target).is_file(), f"{nb.name} links to missing {target}"

@@ -5,6 +5,7 @@ import os
 from .activations import Activation, linear, relu, sigmoid, sigmoid_prime, tanh
 from .costs import CrossEntropyCost, QuadraticCost
 from .dataset import Dataset
+from .display import present
 from .mnist import load_mnist, load_mnist_subset
 from .network import Network, TrainingDiverged
 from .saving import load, save
@@ -35,5 +36,5 @@ def quick_mode():
 __all__ = [
     "Network", "TrainingDiverged", "sigmoid", "sigmoid_prime", "linear", "tanh", "relu",
     "Activation", "QuadraticCost", "CrossEntropyCost", "BackpropTrace", "Step", "Hadamard",
-    "save", "load", "quick_mode", "Dataset", "load_mnist_subset", "load_mnist",
+    "save", "load", "quick_mode", "present", "Dataset", "load_mnist_subset", "load_mnist",
 ]

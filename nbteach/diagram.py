@@ -4,18 +4,14 @@ direction the numbers flow.
 Drawn as inline SVG built as a string rather than with matplotlib: it costs microseconds
 instead of a figure per step (a stepper draws one per pane), it needs no image encoding,
 it stays sharp at any zoom, and since its colours are the theme's CSS variables (with
-fallbacks) it follows JupyterLab's light and dark themes and still renders in static HTML
-exports. Layers wider than ``max_neurons`` (784 inputs) are drawn as a labelled strip
+fallbacks, set by classes in the one stylesheet of ``display``) it follows JupyterLab's light
+and dark themes and still renders in static HTML exports, which carry the stylesheet too. Layers wider than ``max_neurons`` (784 inputs) are drawn as a labelled strip
 instead of hundreds of circles. Non-goal: a general graph-drawing tool.
 """
 from __future__ import annotations
 
 __all__ = ["network_svg", "step_svg"]
 
-FG = "var(--jp-ui-font-color1, currentColor)"
-MUTED = "var(--jp-ui-font-color3, #999)"
-PAPER = "var(--jp-layout-color1, transparent)"
-ACCENT = "var(--jp-brand-color1, #1976d2)"
 
 HEIGHT = 150          # drawing height of a layer column, px
 TOP = 22              # room for the layer labels
@@ -56,38 +52,29 @@ def network_svg(sizes, layer=None, *, direction=None, edges=None, max_neurons=8)
     ys = [_positions(n, max_neurons) for n in sizes]
     parts = []
     for i in range(L - 1):                                      # edges from layer i+1 to i+2
-        lit = edges == i + 2
-        style = (f"stroke:{ACCENT};stroke-width:1.4;opacity:0.8" if lit
-                 else f"stroke:{MUTED};stroke-width:0.7;opacity:0.5")
-        path = "".join(f"M{xs[i] + 7} {y1:.0f}L{xs[i + 1] - 7} {y2:.0f}"
+        dx = xs[i + 1] - xs[i] - 14
+        path = "".join(f"M{xs[i] + 7} {y1:.0f}l{dx} {y2 - y1:.0f}"
                        for y1 in _anchors(ys[i]) for y2 in _anchors(ys[i + 1]))
-        parts.append(f"<path d='{path}' style='fill:none;{style}'/>")   # one path per layer
+        parts.append(f"<path class='{'eh' if edges == i + 2 else 'e'}' d='{path}'/>")
     for i, n in enumerate(sizes):
         lit = layer == i + 1
-        fill = ACCENT if lit else PAPER
-        stroke = ACCENT if lit else FG
-        shape_style = f"fill:{fill};stroke:{stroke};stroke-width:{2 if lit else 1}"
+        kind = "nh" if lit else "n"
         if ys[i] is None:
-            parts.append(f"<rect x='{xs[i] - 7}' y='{TOP}' width='14' height='{HEIGHT}' rx='6' "
-                         f"style='{shape_style}'/>")
+            parts.append(f"<rect class='{kind}' x='{xs[i] - 7}' y='{TOP}' width='14' "
+                         f"height='{HEIGHT}' rx='6'/>")
         else:
             circles = "".join(f"<circle cx='{xs[i]}' cy='{y:.0f}' r='6'/>" for y in ys[i])
-            parts.append(f"<g style='{shape_style}'>{circles}</g>")
-        weight = "bold" if lit else "normal"
-        parts.append(f"<text x='{xs[i]}' y='13' text-anchor='middle' style='fill:{FG};"
-                     f"font-size:11px;font-weight:{weight}'>l = {i + 1}</text>")
-        parts.append(f"<text x='{xs[i]}' y='{TOP + HEIGHT + 14}' text-anchor='middle' "
-                     f"style='fill:{FG};font-size:10px'>{n}</text>")
+            parts.append(f"<g class='{kind}'>{circles}</g>")
+        parts.append(f"<text x='{xs[i]}' y='13'{' class=' + chr(39) + 'b' + chr(39) if lit else ''}>"
+                     f"l = {i + 1}</text>")
+        parts.append(f"<text x='{xs[i]}' y='{TOP + HEIGHT + 14}'>{n}</text>")
     base = TOP + HEIGHT + 32
     if direction in ("forward", "backward"):
         x1, x2 = (xs[0], xs[-1]) if direction == "forward" else (xs[-1], xs[0])
         tip = -6 if direction == "forward" else 6
-        parts.append(f"<line x1='{x1}' y1='{base}' x2='{x2}' y2='{base}' "
-                     f"style='stroke:{ACCENT};stroke-width:2'/>")
-        parts.append(f"<polygon points='{x2},{base} {x2 + tip},{base - 4} {x2 + tip},{base + 4}' "
-                     f"style='fill:{ACCENT}'/>")
-        parts.append(f"<text x='{(xs[0] + xs[-1]) / 2}' y='{base + 14}' text-anchor='middle' "
-                     f"style='fill:{FG};font-size:11px'>{direction}</text>")
+        parts.append(f"<path class='a' d='M{x1} {base}H{x2}'/>")
+        parts.append(f"<path class='a' d='M{x2} {base}l{tip} -4v8z'/>")
+        parts.append(f"<text x='{(xs[0] + xs[-1]) / 2:.0f}' y='{base + 14}'>{direction}</text>")
     height = base + 20
     label = f"{'-'.join(map(str, sizes))} network" + (f", layer {layer} highlighted" if layer else "")
     return (f"<svg class='nbteach-diagram' xmlns='http://www.w3.org/2000/svg' width='{width}' "

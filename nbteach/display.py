@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 import struct
 import zlib
 
@@ -29,7 +30,8 @@ import numpy as np
 from .backprop import BOOK_BACKPROP_SOURCE
 
 __all__ = ["PRECISION", "MAX_ROWS", "MAX_COLS", "STYLE", "esc", "shape_str", "fmt",
-           "cell_colour", "array_html", "code_html", "op", "row", "styled"]
+           "cell_colour", "typeset", "math_label", "array_html", "code_html", "op", "row", "styled",
+           "present", "presenting"]
 
 PRECISION = 4
 MAX_ROWS = 8
@@ -42,12 +44,33 @@ BORDER = "var(--jp-border-color2,#bbb)"
 ACCENT = "var(--jp-brand-color1,#1976d2)"
 MONO = "font-family:var(--jp-code-font-family,monospace)"
 
+LEVELS = 8          # shades of each colour in the tables; the stylesheet defines each one
+
+
+def _level(v, scale):
+    """0 (no colour) or ±1..±LEVELS: the shade of one number on its array's scale."""
+    if not math.isfinite(v) or v == 0:
+        return 0
+    k = max(1, min(LEVELS, math.ceil(abs(v) / scale * LEVELS)))
+    return k if v > 0 else -k
+
+
+def _shade_css():
+    """One CSS class per shade: ``nbteach-p1`` .. ``p8`` (blue), ``nbteach-n1`` .. (red)."""
+    out = []
+    for k in range(1, LEVELS + 1):
+        alpha = f"{k / LEVELS * 0.55:.3f}".rstrip("0")
+        for sign, (r, g, b) in (("p", POSITIVE), ("n", NEGATIVE)):
+            out.append(f".nbteach-{sign}{k}{{background:rgba({r},{g},{b},{alpha})}}")
+    return "".join(out)
+
+
 # The one stylesheet; every class is prefixed ``nbteach-``. Kept short: it is stored in
 # notebooks (once for all widgets of a notebook, and once per plain HTML output).
 STYLE = ("<style>"
          f".nbteach-block{{color:{FG};font-family:var(--jp-ui-font-family,sans-serif);"
          "font-size:var(--jp-ui-font-size1,13px);line-height:1.35}"
-         f".nbteach-step-heading{{font-weight:bold;font-size:1.1em;color:{FG}}}"
+         f".nbteach-step-heading{{font-weight:bold;font-size:1.25em;color:{FG}}}"
          f".nbteach-note{{color:{MUTED};font-size:.9em}}"
          ".nbteach-row{display:flex;flex-wrap:wrap;align-items:center;gap:.6em;margin:.4em 0}"
          f".nbteach-op{{font-size:1.4em;color:{FG};padding:0 .2em}}"
@@ -56,7 +79,13 @@ STYLE = ("<style>"
          f".nbteach-array td{{border:1px solid {BORDER};padding:1px 5px;text-align:right;"
          f"color:{FG};white-space:nowrap}}"
          f".nbteach-array td.nbteach-more{{border:none;color:{MUTED};text-align:center}}"
-         f".nbteach-label{{{MONO};font-weight:bold}}"
+         ".nbteach-label{font-weight:bold}"
+         ".nbteach-math{font-family:'STIX Two Math','Cambria Math','Latin Modern Math',"
+         "'Times New Roman',serif;font-style:italic;font-size:1.15em;white-space:nowrap}"
+         ".nbteach-math sup,.nbteach-math sub{font-style:normal;font-size:.7em}"
+         ".nbteach-equation{font-size:1.3em}"
+         ".nbteach-components{color:" + MUTED + ";font-size:.95em}"
+         ".nbteach-present{zoom:1.5}"
          f".nbteach-code{{{MONO};font-size:.85em;margin:.3em 0;padding:.3em 0;"
          f"border:1px solid {BORDER};background:var(--jp-layout-color1,transparent);"
          f"color:{FG};overflow-x:auto}}"
@@ -69,11 +98,36 @@ STYLE = ("<style>"
          ".nbteach-error{color:var(--jp-error-color1,#d32f2f);font-weight:bold}"
          "img.nbteach-pixels{image-rendering:pixelated;image-rendering:crisp-edges;"
          f"border:1px solid {BORDER}}}"
-         "</style>")
+         f".nbteach-diagram text{{fill:{FG};font-size:10px;text-anchor:middle}}"
+         ".nbteach-diagram text.b{font-weight:bold;font-size:11px}"
+         f".nbteach-diagram .e{{fill:none;stroke:{MUTED};stroke-width:.7;opacity:.5}}"
+         f".nbteach-diagram .eh{{fill:none;stroke:{ACCENT};stroke-width:1.4;opacity:.8}}"
+         f".nbteach-diagram .n{{fill:var(--jp-layout-color1,transparent);stroke:{FG};stroke-width:1}}"
+         f".nbteach-diagram .nh{{fill:{ACCENT};stroke:{ACCENT};stroke-width:2}}"
+         f".nbteach-diagram .a{{fill:{ACCENT};stroke:{ACCENT};stroke-width:2}}"
+         + _shade_css() + "</style>")
 
 
-def styled(body):
-    """``body`` preceded by the stylesheet: a plain HTML output that reads on its own."""
+_presenter = {"on": False}
+
+
+def present(on=True):
+    """Presenter size: every viewer and step made after this call shows its type, arrays
+    and diagram half as large again, for a projector. ``present(False)`` switches it off."""
+    _presenter["on"] = bool(on)
+
+
+def presenting():
+    """True after ``present()``: the size new viewers and plain outputs are made at."""
+    return _presenter["on"]
+
+
+def styled(body, *, presenter=None):
+    """``body`` preceded by the stylesheet: a plain HTML output that reads on its own.
+
+    ``presenter``: wrap it at presenter size (default: as ``present()`` last set it)."""
+    if presenter if presenter is not None else presenting():
+        body = f"<div class='nbteach-present'>{body}</div>"
     return STYLE + body
 
 
@@ -108,40 +162,64 @@ def _scale(a):
 
 
 def cell_colour(v, scale):
-    """The background of one number on the diverging scale of its array."""
+    """The background of one number on the diverging scale of its array (inline CSS)."""
     if not math.isfinite(v) or v == 0:
         return "transparent"
     r, g, b = POSITIVE if v > 0 else NEGATIVE
     return f"rgba({r}, {g}, {b}, {min(abs(v) / scale, 1.0) * 0.55:.3f})"
 
 
-def _png_data_uri(pixels):
-    """Encode ``(h, w, 4)`` RGBA or ``(h, w)`` grey uint8 pixels as a PNG data URI (no
-    imaging library needed)."""
+def _png_data_uri(pixels, palette=None):
+    """Encode uint8 pixels as a PNG data URI (no imaging library needed): ``(h, w, 4)``
+    RGBA, ``(h, w)`` grey, or ``(h, w)`` indices into ``palette`` (rows of RGBA)."""
     h, w = pixels.shape[:2]
-    channels, colour_type = (4, 6) if pixels.ndim == 3 else (1, 0)
+    if pixels.ndim == 3:
+        channels, colour_type = 4, 6
+    else:
+        channels, colour_type = 1, (0 if palette is None else 3)
     raw = np.concatenate([np.zeros((h, 1), np.uint8), pixels.reshape(h, w * channels)], axis=1)
 
     def chunk(tag, data):
         return (struct.pack(">I", len(data)) + tag + data
                 + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, colour_type, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6)) + chunk(b"IEND", b""))
+    extra = b""
+    if palette is not None:
+        palette = np.asarray(palette, np.uint8)
+        extra = chunk(b"PLTE", palette[:, :3].tobytes()) + chunk(b"tRNS", palette[:, 3].tobytes())
+    header = struct.pack(">IIBBBBB", w, h, 8, colour_type, 0, 0, 0)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + extra
+           + chunk(b"IDAT", zlib.compress(raw.tobytes(), 9)) + chunk(b"IEND", b""))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+HEATMAP_SHADES = 15     # shades of each colour in a heatmap
+HEATMAP_MAX_COLS = 200  # wider arrays are drawn a block of columns per pixel
+
+
 def _heatmap_img(a, width=None, title=""):
-    """The whole 2-D array as a small translucent heatmap (same colours as the tables)."""
-    a = np.asarray(a, dtype=np.float64)
-    t = np.clip(np.nan_to_num(a / _scale(a)), -1.0, 1.0)                  # (h, w) in [-1, 1]
-    rgba = np.zeros(a.shape + (4,), np.uint8)
-    rgba[..., :3] = np.where(t[..., None] >= 0, POSITIVE, NEGATIVE)
-    rgba[..., 3] = np.round(np.abs(t) * 255).astype(np.uint8)
+    """The whole 2-D array as a small translucent heatmap (same colours as the tables).
+
+    Drawn with a palette of ``HEATMAP_SHADES`` shades a side; an array wider than
+    ``HEATMAP_MAX_COLS`` shows, for each block of neighbouring columns, the entry of largest
+    magnitude, so a strong weight is never averaged away.
+    """
+    a = np.nan_to_num(np.asarray(a, dtype=np.float64))
     h, w = a.shape
+    block = -(-w // HEATMAP_MAX_COLS)
+    if block > 1:
+        padded = np.zeros((h, -(-w // block) * block))
+        padded[:, :w] = a
+        blocks = padded.reshape(h, -1, block)                              # (h, w', block)
+        pick = np.abs(blocks).argmax(axis=2)[..., None]
+        a = np.take_along_axis(blocks, pick, axis=2)[..., 0]               # (h, w')
+    t = np.clip(a / _scale(a), -1.0, 1.0)                                  # in [-1, 1]
+    index = (np.round(t * HEATMAP_SHADES) + HEATMAP_SHADES).astype(np.uint8)
+    shades = np.arange(-HEATMAP_SHADES, HEATMAP_SHADES + 1) / HEATMAP_SHADES
+    palette = [(*(POSITIVE if s > 0 else NEGATIVE), round(abs(s) * 255)) for s in shades]
     zoom = max(1, min(6, 240 // max(h, w)))
     width = width or min(max(w * zoom, 8), 400)
     height = max(h * width // w, min(3 * h, 90)) if w > h else h * zoom
-    return (f"<img class='nbteach-pixels' src='{_png_data_uri(rgba)}' width='{width}' "
+    return (f"<img class='nbteach-pixels' src='{_png_data_uri(index, palette)}' width='{width}' "
             f"height='{min(height, 240)}' alt='{esc(title)}' title='{esc(title)}'>")
 
 
@@ -160,6 +238,30 @@ def _image_side(name, a):
     if name.startswith(("a^1", "(a^1)", "x")) and n >= 64 and side * side == n:
         return side
     return None
+
+
+def _cell(v, scale):
+    k = _level(v, scale)
+    shade = f" class=nbteach-{'p' if k > 0 else 'n'}{abs(k)}" if k else ""
+    return f"<td{shade}>{fmt(v)}</td>"
+
+
+_SUP = re.compile(r"\^(\{[^}]*\}|[0-9A-Za-z+\-]+)")
+_SUB = re.compile(r"_(\{[^}]*\}|[0-9A-Za-z]+)")
+
+
+def typeset(text):
+    """Plain text with the trace's ASCII symbols (``z^2``, ``∇_a C``, ``σ'``) as HTML with
+    superscripts, subscripts and primes."""
+    text = esc(text).replace("&#x27;", "′")
+    text = _SUP.sub(lambda m: f"<sup>{m.group(1).strip('{}')}</sup>", text)
+    return _SUB.sub(lambda m: f"<sub>{m.group(1).strip('{}')}</sub>", text)
+
+
+def math_label(name):
+    """A name written as the trace writes it, typeset as the book writes it, in HTML:
+    ``w^2`` → w², ``(a^1)ᵀ`` → (a¹)ᵀ, ``∇_a C`` → ∇ₐC, ``σ'(z^3)`` → σ′(z³)."""
+    return f"<span class='nbteach-math'>{typeset(name)}</span>"
 
 
 def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False):
@@ -182,8 +284,7 @@ def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False
     r_shown, c_shown = min(rows, max_rows), min(cols, max_cols)
     body = []
     for i in range(r_shown):
-        cells = "".join(f"<td style='background:{cell_colour(a[i, j], scale)}'>"
-                        f"{fmt(a[i, j])}</td>" for j in range(c_shown))
+        cells = "".join(_cell(a[i, j], scale) for j in range(c_shown))
         if cols > c_shown:
             cells += "<td class='nbteach-more'>…</td>"
         body.append(f"<tr>{cells}</tr>")
@@ -191,13 +292,9 @@ def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False
         body.append("<tr>" + "<td class='nbteach-more'>⋮</td>" * c_shown + "</tr>")
     notes = []
     if rows > r_shown or cols > c_shown:
-        left = []
-        if rows > r_shown:
-            left.append(f"{rows - r_shown} more row{'s' * (rows - r_shown > 1)}")
-        if cols > c_shown:
-            left.append(f"{cols - c_shown} more column{'s' * (cols - c_shown > 1)}")
-        notes.append(f"showing {r_shown} of {rows} rows, {c_shown} of {cols} columns; "
-                     f"… {', '.join(left)}")
+        shown = [f"{r_shown} of {rows} rows"] if rows > r_shown else []
+        shown += [f"{c_shown} of {cols} columns"] if cols > c_shown else []
+        notes.append("showing " + ", ".join(shown))
     pictures = ""
     if side:
         cols_as_images = a.T if transpose else a                # (784, m)
@@ -208,19 +305,31 @@ def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False
     elif rows > max_rows and cols > max_cols:
         pictures = f"<div>{_heatmap_img(a, title=f'{name}: all {rows}×{cols} values')}</div>"
     note = "".join(f"<div class='nbteach-note'>{esc(n)}</div>" for n in notes)
-    return (f"<div class='nbteach-array'><div><span class='nbteach-label'>{esc(name)}</span> "
-            f"<span class='nbteach-note'>{shape_str(a)}</span></div>"
+    return (f"<div class='nbteach-array'><div><span class='nbteach-label'>{math_label(name)}"
+            f"</span> <span class='nbteach-note'>{shape_str(a)}</span></div>"
             f"<table title='colour scale ±{fmt(scale)}'><tbody>{''.join(body)}</tbody></table>"
             f"{note}{pictures}</div>")
 
 
-def code_html(source=BOOK_BACKPROP_SOURCE, highlight=()):
-    """A code listing with line numbers; the 1-based lines in ``highlight`` are marked."""
+def code_html(source=BOOK_BACKPROP_SOURCE, highlight=(), *, context=None):
+    """A code listing with line numbers; the 1-based lines in ``highlight`` are marked.
+
+    ``context``: show only the highlighted lines and this many lines around them (a gap is
+    marked ⋮), instead of the whole listing.
+    """
     lines = source.splitlines()
-    out = []
-    for n, line in enumerate(lines, start=1):
+    keep = range(1, len(lines) + 1)
+    if context is not None and highlight:
+        keep = sorted({n for h in highlight for n in range(h - context, h + context + 1)
+                       if 1 <= n <= len(lines)})
+    out, previous = [], 0
+    for n in keep:
+        if n > previous + 1:
+            out.append("<div class='nbteach-lineno'>   ⋮</div>")
         cls = " class='nbteach-hl'" if n in highlight else ""
-        out.append(f"<div{cls}><span class='nbteach-lineno'>{n:2d}  </span>{esc(line)}</div>")
+        out.append(f"<div{cls}><span class='nbteach-lineno'>{n:2d}  </span>"
+                   f"{esc(lines[n - 1])}</div>")
+        previous = n
     return f"<div class='nbteach-code'>{''.join(out)}</div>"
 
 

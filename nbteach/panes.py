@@ -9,10 +9,21 @@ output. Non-goal: computing; every number shown was computed by ``trace``, ``pat
 """
 from __future__ import annotations
 
-from .display import array_html, cell_colour, code_html, esc, fmt, op, row, shape_str
+from .display import (
+    array_html,
+    cell_colour,
+    code_html,
+    esc,
+    fmt,
+    math_label,
+    op,
+    row,
+    shape_str,
+    typeset,
+)
 
 __all__ = ["step_arrays_html", "hadamard_row_html", "step_html", "backprop_pane_html",
-           "hadamard_html", "trace_text", "trace_html", "stepper_html", "layer_html",
+           "listing_html", "hadamard_html", "trace_text", "trace_html", "stepper_html", "layer_html",
            "forward_pane_html", "forward_stepper_html", "products_html", "paths_html"]
 
 
@@ -55,30 +66,45 @@ def hadamard_row_html(h):
                 op("="), array_html(h.result, h.result_name))
 
 
-def step_html(step, total=None, *, diagram=""):
-    """A whole step: heading, description, equation (for MathJax), code, arrays, diagram."""
-    heading = step.heading(total) if total else (
-        f"Step {step.index + 1} · {step.equation} · l = {step.layer}")
-    return (f"<div class='nbteach-block nbteach-step'>"
-            f"<div class='nbteach-step-heading'>{esc(heading)}</div>"
-            f"<div class='nbteach-note'>{esc(step.description)}</div>"
-            f"<div>$${step.latex}$$</div>"
-            f"<div class='nbteach-row'>{code_html(highlight=step.code_lines)}{diagram}</div>"
-            f"{step_arrays_html(step)}</div>")
+def _equations(step):
+    """The step's equation in matrix form (large) and in components (below it)."""
+    parts = f"<div class='nbteach-equation'>$${step.latex}$$</div>"
+    if step.latex_components:
+        parts += (f"<div class='nbteach-components'>component by component: "
+                  f"${step.latex_components}$</div>")
+    return parts
 
 
 def backprop_pane_html(step, *, diagram=""):
-    """The body of one ``BackpropStepper`` pane (its heading and equation are widgets)."""
-    return (f"<div class='nbteach-block'><div class='nbteach-note'>{esc(step.description)}</div>"
-            f"<div class='nbteach-row'>{code_html(highlight=step.code_lines)}{diagram}</div>"
-            f"{step_arrays_html(step)}</div>")
+    """One step as a pane: the equation, the live arrays at the centre, then the network
+    diagram beside the few lines of the book's code that do this step, then one sentence.
+    (The heading is the stepper's; the whole listing is shown once, under the stepper.)"""
+    return (f"<div class='nbteach-block'>{_equations(step)}{step_arrays_html(step)}"
+            f"<div class='nbteach-row'>{diagram}"
+            f"{code_html(highlight=step.code_lines, context=1)}</div>"
+            f"<div class='nbteach-note'>{typeset(step.description)}</div></div>")
+
+
+def step_html(step, total=None, *, diagram=""):
+    """A whole step with its heading, as a plain output: what a stepper pane shows."""
+    heading = step.heading(total) if total else (
+        f"Step {step.index + 1} · {step.equation} · l = {step.layer}")
+    return (f"<div class='nbteach-step'><div class='nbteach-block nbteach-step-heading'>"
+            f"{esc(heading)}</div>{backprop_pane_html(step, diagram=diagram)}</div>")
+
+
+def listing_html(title="The book's backprop, in full"):
+    """The whole listing of the book's ``backprop``, folded: one click away from every pane."""
+    return (f"<details class='nbteach-block'><summary>{esc(title)}</summary>"
+            f"{code_html()}</details>")
 
 
 def hadamard_html(h):
     return (f"<div class='nbteach-block nbteach-hadamard'>"
             f"<div class='nbteach-step-heading'>{esc(h.equation)} · l = {h.layer}</div>"
-            f"<div>{esc(h.left_name)} ⊙ {esc(h.right_name)} = {esc(h.result_name)}: "
-            f"each entry times the matching entry</div>{hadamard_row_html(h)}</div>")
+            f"<div>{math_label(h.left_name)} ⊙ {math_label(h.right_name)} = "
+            f"{math_label(h.result_name)}: each entry times the matching entry</div>"
+            f"{hadamard_row_html(h)}</div>")
 
 
 def _sizes(trace):
@@ -136,18 +162,22 @@ def forward_pane_html(step, part, *, diagram=""):
     (w, wv), (a, av), (b, bv) = list(step.operands.items())
     (z, zv), = list(step.intermediates.items())
     A = array_html
+    l = step.layer
     if part == "z":
-        latex = rf"z^{{{step.layer}}} = w^{{{step.layer}}} a^{{{step.layer - 1}}} + b^{{{step.layer}}}"
+        latex = rf"z^{{{l}}} = w^{{{l}}} a^{{{l - 1}}} + b^{{{l}}}"
+        components = rf"z^{{{l}}}_j = \sum_k w^{{{l}}}_{{jk}} a^{{{l - 1}}}_k + b^{{{l}}}_j"
         arrays = row(A(wv, w), op("·"), A(av, a), op("+"), A(bv, b), op("="), A(zv, z))
-        text = (f"Each row of w^{step.layer} times the column {a}, plus the bias: "
-                f"a matrix–vector product.")
+        text = (f"Row j of {math_label(w)} times the column {math_label(a)}, plus the bias "
+                f"{math_label(f'b^{l}_j')}: a matrix–vector product.")
     else:
-        latex = rf"a^{{{step.layer}}} = \sigma(z^{{{step.layer}}})"
+        latex = rf"a^{{{l}}} = \sigma(z^{{{l}}})"
+        components = rf"a^{{{l}}}_j = \sigma(z^{{{l}}}_j)"
         arrays = row(op("σ("), A(zv, z), op(") ="), A(step.result, step.result_name))
         text = "σ acts on each entry of z separately."
-    return (f"<div class='nbteach-block'><div class='nbteach-note'>{esc(text)}</div>"
-            f"<div>$${latex}$$</div><div class='nbteach-row'>{arrays}{diagram}</div></div>")
-
+    return (f"<div class='nbteach-block'><div class='nbteach-equation'>$${latex}$$</div>"
+            f"<div class='nbteach-components'>component by component: ${components}$</div>"
+            f"{arrays}<div class='nbteach-row'>{diagram}</div>"
+            f"<div class='nbteach-note'>{text}</div></div>")
 
 
 def forward_stepper_html(title, headings, trace):

@@ -84,7 +84,7 @@ class Step:
     index: int                          # position in the trace, 0-based
     equation: str                       # one of EQUATIONS
     layer: int                          # book layer l
-    latex: str                          # the equation with this step's layer filled in
+    latex: str                          # the equation in matrix form, this step's layer filled in
     operands: Mapping[str, np.ndarray]  # name -> array, in reading order
     result: np.ndarray
     result_name: str
@@ -94,6 +94,7 @@ class Step:
     description: str                   # one plain sentence
     intermediates: Mapping[str, np.ndarray] = field(default_factory=lambda: MappingProxyType({}))
     hadamard: Hadamard | None = None
+    latex_components: str = ""         # the same equation for one component j (and k)
 
     def __repr__(self):
         ops = ", ".join(f"{k} {_shape(v)}" for k, v in self.operands.items())
@@ -257,6 +258,8 @@ def _feedforward_step(index, l, ws, bs, zs, acts):
         index, equation="feedforward", layer=l,
         latex=(rf"z^{{{l}}} = w^{{{l}}} a^{{{l - 1}}} + b^{{{l}}}, \qquad "
                rf"a^{{{l}}} = \sigma(z^{{{l}}})"),
+        latex_components=(rf"z^{{{l}}}_j = \sum_k w^{{{l}}}_{{jk}} a^{{{l - 1}}}_k + b^{{{l}}}_j,"
+                          rf" \qquad a^{{{l}}}_j = \sigma(z^{{{l}}}_j)"),
         operands={f"w^{l}": ws[i], f"a^{l - 1}": acts[i], f"b^{l}": bs[i]},
         intermediates={f"z^{l}": zs[i]},
         result=acts[i + 1], result_name=f"a^{l}", code=src, code_lines=nums,
@@ -296,6 +299,7 @@ def build_trace(weights, biases, x, y, activation, cost):
     bs = [F(b) for b in biases]
     nabla_a = F(stages.nabla_a)
     sum_x = r"\sum_x " if m > 1 else ""
+    sup_x = "x," if m > 1 else ""       # the book's δ^{x,l}: example x's error at layer l
     code = _code
 
     # The Hadamard products: BP1 at l = L, BP2 at l = L-1..2 (stored in layer order).
@@ -321,6 +325,8 @@ def build_trace(weights, biases, x, y, activation, cost):
     src, nums = code("BP1")
     add(equation="BP1", layer=L,
         latex=rf"\delta^{{{L}}} = \nabla_a C \odot \sigma'(z^{{{L}}})",
+        latex_components=(rf"\delta^{{{L}}}_j = \frac{{\partial C}}{{\partial a^{{{L}}}_j}}"
+                          rf"\, \sigma'(z^{{{L}}}_j)"),
         operands={"∇_a C": h.left, f"σ'(z^{L})": h.right},
         intermediates={f"a^{L}": acts[-1], "y": F(y), f"z^{L}": zs[-1]},
         result=deltas[-1], result_name=f"δ^{L}", code=src, code_lines=nums,
@@ -334,6 +340,8 @@ def build_trace(weights, biases, x, y, activation, cost):
         add(equation="BP2", layer=l,
             latex=(rf"\delta^{{{l}}} = \left((w^{{{l + 1}}})^T \delta^{{{l + 1}}}\right)"
                    rf" \odot \sigma'(z^{{{l}}})"),
+            latex_components=(rf"\delta^{{{l}}}_j = \sum_k w^{{{l + 1}}}_{{kj}}\, "
+                              rf"\delta^{{{l + 1}}}_k\, \sigma'(z^{{{l}}}_j)"),
             operands={f"w^{l + 1}": ws[i + 1], f"δ^{l + 1}": deltas[i + 1],
                       h.left_name: h.left, h.right_name: h.right},
             result=deltas[i], result_name=f"δ^{l}", code=src, code_lines=nums,
@@ -345,7 +353,10 @@ def build_trace(weights, biases, x, y, activation, cost):
         suffix = " output" if l == L else ""
         src, nums = code("BP3" + suffix)
         add(equation="BP3", layer=l,
-            latex=rf"\frac{{\partial C}}{{\partial b^{{{l}}}_j}} = {sum_x}\delta^{{{l}}}_j",
+            latex=(rf"\frac{{\partial C}}{{\partial b^{{{l}}}}} = \sum_x \delta^{{x,{l}}}"
+                   if m > 1 else rf"\frac{{\partial C}}{{\partial b^{{{l}}}}} = \delta^{{{l}}}"),
+            latex_components=(rf"\frac{{\partial C}}{{\partial b^{{{l}}}_j}} = "
+                              rf"{sum_x}\delta^{{{sup_x}{l}}}_j"),
             operands={f"δ^{l}": deltas[i]},
             result=nabla_b[i], result_name=f"∂C/∂b^{l}", code=src, code_lines=nums,
             direction="backward",
@@ -353,8 +364,10 @@ def build_trace(weights, biases, x, y, activation, cost):
                          + (" summed over the mini-batch." if m > 1 else ".")))
         src, nums = code("BP4" + suffix)
         add(equation="BP4", layer=l,
-            latex=(rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{jk}}}} = "
-                   rf"{sum_x}a^{{{l - 1}}}_k \delta^{{{l}}}_j"),
+            latex=(rf"\frac{{\partial C}}{{\partial w^{{{l}}}}} = "
+                   rf"\delta^{{{l}}} (a^{{{l - 1}}})^T"),
+            latex_components=(rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{jk}}}} = "
+                              rf"{sum_x}a^{{{sup_x}{l - 1}}}_k \delta^{{{sup_x}{l}}}_j"),
             operands={f"δ^{l}": deltas[i], f"a^{l - 1}": acts[i]},
             result=nabla_w[i], result_name=f"∂C/∂w^{l}", code=src, code_lines=nums,
             direction="backward",

@@ -1,6 +1,5 @@
 """display.py, panes.py and diagram.py: HTML blocks, what each viewer shows, the SVG diagram."""
 import base64
-import html
 import re
 import struct
 
@@ -9,8 +8,8 @@ import pytest
 
 from nbteach import Network, display, panes
 from nbteach.checks import parse_vector
-from nbteach.trace import products
 from nbteach.diagram import network_svg, step_svg
+from nbteach.trace import products
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +43,31 @@ def test_magnitudes_the_fixed_form_would_hide_are_shown_in_scientific_notation()
 
 def test_array_html_labels_name_shape_and_colours_around_zero():
     out = display.array_html(np.array([[1.0], [-2.0], [0.0]]), "δ^3")
-    assert "δ^3" in out and "(3, 1)" in out
+    assert "δ<sup>3</sup>" in out and "(3, 1)" in out                  # typeset as the book
     assert "1.0000" in out and "-2.0000" in out
+    assert "<td class=nbteach-p4>1.0000" in out                        # 1 on a scale of 2
+    assert "<td class=nbteach-n8>-2.0000" in out                       # -2: full strength
+    assert "<td>0.0000" in out                                         # 0: no colour
     blue, red = display.POSITIVE, display.NEGATIVE
-    assert f"rgba({blue[0]}, {blue[1]}, {blue[2]}, 0.275)" in out     # 1 on a scale of 2
-    assert f"rgba({red[0]}, {red[1]}, {red[2]}, 0.550)" in out        # -2: full strength
-    assert "background:transparent" in out                              # 0: no colour
+    assert f".nbteach-p4{{background:rgba({blue[0]},{blue[1]},{blue[2]},0.275)}}" in display.STYLE
+    assert f".nbteach-n8{{background:rgba({red[0]},{red[1]},{red[2]},0.55)}}" in display.STYLE
+
+
+def test_names_are_typeset_as_the_equations_write_them():
+    label = display.math_label
+    assert label("w^2") == "<span class='nbteach-math'>w<sup>2</sup></span>"
+    assert "(a<sup>1</sup>)ᵀ" in label("(a^1)ᵀ")
+    assert "∇<sub>a</sub> C" in label("∇_a C")
+    assert "σ′(z<sup>3</sup>)" in label("σ'(z^3)")
+    assert "w<sup>3</sup><sub>13</sub>" in label("w^3_13")
+    assert "&lt;" in label("<script>")                                 # still escaped
 
 
 def test_big_arrays_are_summarised_not_printed_in_full():
     w = np.arange(30 * 784, dtype=float).reshape(30, 784)
     out = display.array_html(w, "w^2")
-    assert out.count("<td style") == 8 * 8
-    assert "22 more rows" in out and "776 more columns" in out
+    assert out.count("<td") - out.count("nbteach-more") == 8 * 8
+    assert "showing 8 of 30 rows, 8 of 784 columns" in out
     assert "(30, 784)" in out
     assert "data:image/png;base64," in out                              # heatmap of it all
     assert len(out) < 20_000
@@ -73,8 +84,8 @@ def test_the_784_pixel_input_is_also_drawn_as_28_by_28_images():
 
 def test_wide_batches_show_at_most_eight_columns_and_say_so():
     out = display.array_html(np.ones((3, 20)), "a^2")
-    assert out.count("<td style") == 3 * 8
-    assert "8 of 20 columns" in out and "12 more columns" in out
+    assert out.count("<td") - out.count("nbteach-more") == 3 * 8
+    assert "showing 8 of 20 columns" in out and "rows" not in out
 
 
 def test_code_listing_highlights_exactly_the_steps_lines(trace):
@@ -92,9 +103,11 @@ def test_step_html_shows_heading_equation_and_every_array(trace):
         assert f"Step {step.index + 1}" in out and step.equation in out
         full = panes.step_html(step, n)
         assert step.heading(n) in full
+        assert step.latex_components in full and step.latex_components in out
         for name in step.operands:
-            assert html.escape(name) in full
-        assert html.escape(step.result_name) in full
+            shown = display.math_label(name), display.math_label(f"({name})ᵀ")
+            assert any(label in full for label in shown), name
+        assert display.math_label(step.result_name) in full
 
 
 def test_hadamard_steps_show_both_factors_and_product_side_by_side(trace):
@@ -102,7 +115,7 @@ def test_hadamard_steps_show_both_factors_and_product_side_by_side(trace):
         out = h._repr_html_()
         assert "⊙" in out and "=" in out
         for name in (h.left_name, h.right_name, h.result_name):
-            assert html.escape(name) in out
+            assert display.math_label(name) in out
         assert display.fmt(h.result[0, 0]) in out
 
 
@@ -154,7 +167,7 @@ def test_diagram_draws_small_layers_as_neurons_and_big_ones_as_strips():
     assert big.count("<circle") == 0 and big.count("<rect") == 3
     assert ">784<" in big
     assert "#fff" not in big and "white" not in big and "black" not in big
-    assert len(big) < 4_000                            # one path per pair of layers
+    assert len(big) < 2_000                            # one path per pair of layers
 
 
 def test_step_diagram_lights_the_steps_layer_and_weights(trace):
@@ -163,7 +176,7 @@ def test_step_diagram_lights_the_steps_layer_and_weights(trace):
         assert f"layer {step.layer} highlighted" in svg
         assert step.direction in svg
     bp2 = next(s for s in trace.steps if s.equation == "BP2")
-    lit = re.search(r"<path d='([^']*)' style='[^']*stroke-width:1.4", step_svg(bp2, trace.sizes))
+    lit = re.search(r"<path class='eh' d='([^']*)'", step_svg(bp2, trace.sizes))
     assert lit.group(1).count("M") == 3 * 2            # w^3: layer 2 (3) to layer 3 (2)
 
 

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from ipywidgets.widgets.widget_link import Link
 
+import nbteach as nt
 from nbteach import Network
+from nbteach.display import math_label
 from nbteach.widgets import BackpropStepper, ForwardStepper, HadamardExplorer, LayerInspector
 
 NETS = [([2, 3, 2], 1), ([4, 5, 3, 2], 1), ([4, 5, 3, 2], 4), ([3, 4, 4, 4, 2], 2)]
@@ -35,10 +37,28 @@ def test_one_stack_pane_per_step_with_its_heading_and_equation(sizes, m):
         assert isinstance(pane, W.HTMLMath)                  # one widget per pane
         html_ = pane.value
         assert f"<div class='nbteach-step-heading'>{step.heading(n)}</div>" in html_
-        assert f"$${step.latex}$$" in html_
-        assert step.result_name in html_
+        assert f"$${step.latex}$$" in html_ and f"${step.latex_components}$" in html_
+        assert math_label(step.result_name) in html_
         assert html_.count("class='nbteach-hl'") == len(step.code_lines)
+        assert html_.count("nbteach-lineno'>") < 12           # a few lines, not the listing
         assert f"layer {step.layer} highlighted" in html_
+    listing = st.children[-1].value                         # the whole listing, once, folded
+    assert listing.startswith("<details") and listing.count("nbteach-lineno'>") == 24
+
+
+def test_presenter_size_is_one_switch(monkeypatch):
+    trace = make_trace([2, 3, 2], 1)
+    assert "nbteach-present" not in BackpropStepper(trace)._dom_classes
+    assert "nbteach-present" in BackpropStepper(trace, presenter=True)._dom_classes
+    nt.present()
+    try:
+        big = BackpropStepper(trace)
+        assert "nbteach-present" in big._dom_classes
+        assert "<div class='nbteach-present'>" in big._repr_mimebundle_()["text/html"]
+        assert "nbteach-present" not in LayerInspector(trace, presenter=False)._dom_classes
+    finally:
+        nt.present(False)
+    assert ".nbteach-present{zoom:1.5}" in nt.display.STYLE
 
 
 def test_headings_read_as_the_course_writes_them(stepper):
@@ -140,7 +160,8 @@ def test_forward_stepper_shows_z_then_a_for_each_layer():
         (2, "z"), (2, "a"), (3, "z"), (3, "a")]
     assert fs.heading == "Step 4 of 4 · a = σ(z) · l = 3"
     first = fs.stack.children[0].value
-    assert "z^{2} = w^{2} a^{1} + b^{2}" in first and "w^2" in first and "a^1" in first
+    assert "z^{2} = w^{2} a^{1} + b^{2}" in first
+    assert math_label("w^2") in first and math_label("a^1") in first
     assert repr(fs) == "ForwardStepper: 4 steps through a 2-3-2 network (1 example)"
     assert "a^{3} = \\sigma(z^{3})" in fs._repr_mimebundle_()["text/html"]
     with pytest.raises(TypeError, match="Network"):
@@ -154,8 +175,9 @@ def test_layer_inspector_shows_one_layer_and_switches_in_the_browser():
     li = LayerInspector(trace, 3)
     assert li.layer == 3 and li.stack.selected_index == 1
     shown = li.stack.children[1].value
-    for name in ("z^3", "a^3", "δ^3", "∂C/∂b^3", "∂C/∂w^3", "(3, 5)"):
-        assert name in shown
+    for name in ("z^3", "a^3", "δ^3", "∂C/∂b^3", "∂C/∂w^3"):
+        assert math_label(name) in shown
+    assert "(3, 5)" in shown
     li.show(2)
     assert li.stack.selected_index == 0 and repr(li).startswith("LayerInspector: layer l = 2")
     link, = li.links

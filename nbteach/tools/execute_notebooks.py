@@ -6,9 +6,16 @@ a fresh kernel with its own folder as working directory, in full mode (``NBTEACH
 unset), and is written back only if every cell ran; a failing notebook is left as it was.
 Widget state is stored in the notebook's metadata, so the saved file shows live widgets
 on nbviewer and in an HTML export.
+
+Stored pictures are kept small: every opaque PNG output is re-encoded with a palette of at
+most 256 colours (Pillow, which matplotlib already needs), which for plots and digits looks
+the same and takes a third of the bytes. It changes only what is stored; nbval does not
+compare images, and a learner who runs a notebook gets matplotlib's own PNGs.
 """
 from __future__ import annotations
 
+import base64
+import io
 import os
 import sys
 import time
@@ -32,6 +39,33 @@ def find_notebooks(paths):
     return found
 
 
+def compact_png(data):
+    """A PNG (base64 text, as notebooks store it) with at most 256 colours, if that is smaller.
+
+    Images with any transparency are left as they are.
+    """
+    from PIL import Image
+
+    raw = base64.b64decode(data)
+    image = Image.open(io.BytesIO(raw))
+    if image.mode in ("RGBA", "LA", "P") and image.convert("RGBA").getextrema()[3][0] < 255:
+        return data
+    palette = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    smaller = base64.b64encode(out.getvalue()).decode("ascii")
+    return smaller if len(smaller) < len(data) else data
+
+
+def compact_outputs(nb):
+    """Re-encode the notebook's PNG outputs with ``compact_png``, in place."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", ()):
+            data = output.get("data", {})
+            if "image/png" in data:
+                data["image/png"] = compact_png(data["image/png"])
+
+
 def execute(path, timeout=900):
     """Run one notebook top to bottom and save it atomically in place."""
     nb = nbformat.read(path, as_version=4)
@@ -39,6 +73,7 @@ def execute(path, timeout=900):
                             resources={"metadata": {"path": str(path.parent)}},
                             store_widget_state=True)
     client.execute()
+    compact_outputs(nb)
     with atomic_write(path, suffix=".ipynb") as f:
         nbformat.write(nb, f)
 

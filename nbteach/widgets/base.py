@@ -15,8 +15,9 @@ from __future__ import annotations
 import numbers
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_string import HTMLMathStyle
 
-from ..display import STYLE, esc
+from ..display import STYLE, esc, presenting, styled
 from ..network import Network
 from ..trace import BackpropTrace
 
@@ -52,7 +53,10 @@ def shared_layout(**settings):
 
 def pane(html):
     """One pane: a single widget that renders HTML with ``$$...$$`` typeset by MathJax."""
-    return W.HTMLMath(value=html, layout=shared_layout(**PANE_LAYOUT))
+    style = _shared.get("pane style")
+    if not _alive(style):
+        style = _shared["pane style"] = HTMLMathStyle()
+    return W.HTMLMath(value=html, layout=shared_layout(**PANE_LAYOUT), style=style)
 
 
 def heading_html(text):
@@ -93,7 +97,21 @@ def picker(viewer, panes, options, value, description, width):
 
 
 class Viewer(W.VBox):
-    """Static forms shared by every viewer: ``summary()`` and ``static_html()``."""
+    """Static forms shared by every viewer: ``summary()`` and ``static_html()``.
+
+    ``presenter=True`` shows the viewer at presenter size (type, arrays and diagram half as
+    large again); the default follows ``nbteach.present()``.
+    """
+
+    def __init__(self, *, presenter=None, **kwargs):
+        super().__init__(**kwargs)
+        self.presenter = presenting() if presenter is None else bool(presenter)
+        if self.presenter:
+            self.add_class("nbteach-present")
+
+    def styled(self, body):
+        """A static form at this viewer's size, with the stylesheet."""
+        return styled(body, presenter=self.presenter)
 
     def summary(self):
         raise NotImplementedError
@@ -114,7 +132,8 @@ class Viewer(W.VBox):
 class Stepper(Viewer):
     """Panes in a Stack, with Previous / Play / slider / Next above them."""
 
-    def _build(self, headings, panes):
+    def _build(self, headings, panes, footer=None):
+        """The controls above the Stack of ``panes``; ``footer``: a widget under it."""
         n = len(panes)
         self._headings = tuple(headings)
         self.stack = W.Stack(children=panes, selected_index=0,
@@ -137,7 +156,7 @@ class Stepper(Viewer):
         self.slider.observe(self._sync, names="value")
         controls = W.HBox([self.previous_button, self.play, self.slider, self.next_button],
                           layout=W.Layout(align_items="center", flex_flow="row wrap"))
-        self.children = [stylesheet(), controls, self.stack]
+        self.children = [stylesheet(), controls, self.stack] + ([footer] if footer else [])
         self.add_class("nbteach-viewer")
         self._sync()
 

@@ -5,11 +5,18 @@ Each pane is rendered once, from a trace computed before (``Network.trace``,
 """
 from __future__ import annotations
 
+import ipywidgets as W
+
 from ..checks import as_matrix
 from ..diagram import network_svg, step_svg
-from ..display import styled
 from ..network import Network
-from ..panes import backprop_pane_html, forward_pane_html, forward_stepper_html, stepper_html
+from ..panes import (
+    backprop_pane_html,
+    forward_pane_html,
+    forward_stepper_html,
+    listing_html,
+    stepper_html,
+)
 from .base import Stepper, check_trace, examples, heading_html, pane, sizes_text
 
 __all__ = ["BackpropStepper", "ForwardStepper"]
@@ -23,8 +30,11 @@ class BackpropStepper(Stepper):
     trace : BackpropTrace, from ``net.trace(x, y)`` (one column or a mini-batch)
 
     Each pane shows the heading ``Step i of n · EQUATION · l = LAYER``, the equation with
-    the layer filled in, the book's ``backprop`` with this step's lines highlighted, the
-    arrays (name, shape, values coloured around 0) and a diagram of the network.
+    the layer filled in, in matrix form and component by component; at its centre the live
+    arrays (typeset names, shapes, values coloured around 0; Hadamard factors side by side);
+    then a diagram of the network beside the lines of the book's ``backprop`` that do the
+    step. The whole listing is folded under the stepper. ``presenter=True`` (or
+    ``nbteach.present()``) makes it large enough for a projector.
     """
 
     def __init__(self, trace, **kwargs):
@@ -32,10 +42,9 @@ class BackpropStepper(Stepper):
         super().__init__(**kwargs)
         n = len(trace.steps)
         headings = [s.heading(n) for s in trace.steps]
-        panes = [pane(heading_html(h) + f"<div>$${s.latex}$$</div>"
-                      + backprop_pane_html(s, diagram=step_svg(s, trace.sizes)))
+        panes = [pane(heading_html(h) + backprop_pane_html(s, diagram=step_svg(s, trace.sizes)))
                  for s, h in zip(trace.steps, headings)]
-        self._build(headings, panes)
+        self._build(headings, panes, footer=W.HTML(listing_html()))
 
     @property
     def current(self):
@@ -47,7 +56,7 @@ class BackpropStepper(Stepper):
                 f"network ({examples(self.trace.batch_size)})")
 
     def static_html(self):
-        return styled(stepper_html(self.summary(), self.trace))
+        return self.styled(stepper_html(self.summary(), self.trace))
 
 
 class ForwardStepper(Stepper):
@@ -94,4 +103,4 @@ class ForwardStepper(Stepper):
                 f"network ({examples(self.trace.batch_size)})")
 
     def static_html(self):
-        return styled(forward_stepper_html(self.summary(), self._headings, self.trace))
+        return self.styled(forward_stepper_html(self.summary(), self._headings, self.trace))

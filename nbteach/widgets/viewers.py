@@ -11,7 +11,7 @@ import numpy as np
 
 from ..checks import parse_vector
 from ..diagram import network_svg
-from ..display import esc, fmt, styled
+from ..display import esc, fmt
 from ..network import Network
 from ..panes import layer_html, paths_html, products_html
 from ..paths import all_path_sums
@@ -69,7 +69,7 @@ class LayerInspector(Viewer):
                 f"network ({examples(self.trace.batch_size)})")
 
     def static_html(self):
-        return styled(self._html(self.layer))
+        return self.styled(self._html(self.layer))
 
 
 class HadamardExplorer(Viewer):
@@ -143,7 +143,7 @@ class HadamardExplorer(Viewer):
         return f"HadamardExplorer: s = {vec(self.s)}, t = {vec(self.t)}"
 
     def static_html(self):
-        return styled(products_html(self.products))
+        return self.styled(products_html(self.products))
 
 
 class PathExplorer(Viewer):
@@ -197,4 +197,4 @@ class PathExplorer(Viewer):
                 f"network; showing {ps.weight_name} ({len(ps.paths)} paths)")
 
     def static_html(self):
-        return styled(paths_html(self.current))
+        return self.styled(paths_html(self.current))

@@ -109,7 +109,7 @@ def run(exercise, body):
         message = body()
     except NotAttempted:
         return CheckResult(exercise, "not attempted",
-                           "Your function still raises NotImplementedError. Replace that line "
+                           "Your function still raises NotImplementedError.\nReplace that line "
                            "with your code, run its cell, then run this check again.")
     except Raised as exc:
         return CheckResult(exercise, "error", _join(exc.message, exc.hint), exc.hint)

@@ -34,7 +34,7 @@ __all__ = ["PRECISION", "MAX_ROWS", "MAX_COLS", "STYLE", "esc", "shape_str", "fm
            "present", "presenting"]
 
 PRECISION = 4
-MAX_ROWS = 8
+MAX_ROWS = 10      # the output layer of a digit network, all ten digits
 MAX_COLS = 8
 POSITIVE = (5, 113, 176)    # blue
 NEGATIVE = (202, 0, 32)     # red
@@ -141,9 +141,10 @@ def shape_str(a):
 
 
 def fmt(v):
-    """One number, as a learner should read it: ``-0.1234``, or ``3.2e-05`` when the fixed
-    form would show a nonzero number as 0.0000 (or a huge one with too many digits);
-    nan and inf spelled out, never ``-0.0000``."""
+    """One number, as a learner should read it: ``-0.1234``, or ``3.20e-05`` when the fixed
+    form would show a nonzero number as 0.0000 (or a huge one with too many digits), and
+    ``1 − 7.50e-07`` when it would show a number just short of 1 as 1.0000; nan and inf
+    spelled out, never ``-0.0000``."""
     v = float(v)
     if math.isnan(v):
         return "nan"
@@ -151,6 +152,10 @@ def fmt(v):
         return "inf" if v > 0 else "-inf"
     if v != 0 and (abs(v) < 0.5 * 10.0 ** -PRECISION or abs(v) >= 1e6):
         return f"{v:.{PRECISION - 2}e}"
+    one = 1.0 if v > 0 else -1.0             # a saturated σ(z): 1 − 7.5e-07, not 1.0000
+    gap = v - one
+    if 0 < abs(gap) < 0.5 * 10.0 ** -PRECISION:
+        return f"{'-' * (v < 0)}1 {'−' if gap < 0 else '+'} {abs(gap):.{PRECISION - 2}e}"
     text = f"{v:.{PRECISION}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text   # no "-0.0000"
 
@@ -295,14 +300,20 @@ def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False
         shown = [f"{r_shown} of {rows} rows"] if rows > r_shown else []
         shown += [f"{c_shown} of {cols} columns"] if cols > c_shown else []
         notes.append("showing " + ", ".join(shown))
-    pictures = ""
-    if side:
-        cols_as_images = a.T if transpose else a                # (784, m)
-        m = cols_as_images.shape[1]
-        pictures = " ".join(_image_img(cols_as_images[:, j], side, f"{name} example {j + 1}")
+    if side:                                   # the input pixels: a picture says more
+        images = a.T if transpose else a       # (784, m)
+        m = images.shape[1]
+        pictures = " ".join(_image_img(images[:, j], side, f"{name} example {j + 1}")
                             for j in range(min(m, max_cols)))
-        pictures = f"<div>{pictures}</div><div class='nbteach-note'>as {side}×{side} images</div>"
-    elif rows > max_rows and cols > max_cols:
+        inked = int(np.count_nonzero(images[:, 0]))
+        more = f"; {max_cols} of {m} examples shown" if m > max_cols else ""
+        return (f"<div class='nbteach-array'><div><span class='nbteach-label'>"
+                f"{math_label(name)}</span> <span class='nbteach-note'>{shape_str(a)}</span>"
+                f"</div><div>{pictures}</div><div class='nbteach-note'>as {side}×{side} "
+                f"images: {inked} of {images.shape[0]} pixels of the first are not 0{more}"
+                f"</div></div>")
+    pictures = ""
+    if rows > max_rows and cols > max_cols:
         pictures = f"<div>{_heatmap_img(a, title=f'{name}: all {rows}×{cols} values')}</div>"
     note = "".join(f"<div class='nbteach-note'>{esc(n)}</div>" for n in notes)
     return (f"<div class='nbteach-array'><div><span class='nbteach-label'>{math_label(name)}"

@@ -155,7 +155,7 @@ def _example(m=1, sizes=SIZES, seed=SEED):
 # ---- the five checkers ----------------------------------------------------------------
 
 def check_sigma_prime_form(fn):
-    """Exercise 1: BP1 and BP2 written with the diagonal matrix Σ'(z).
+    """The problem on the alternate presentation of the equations: BP1 and BP2 with Σ'(z).
 
     ``fn(net, x, y)`` gets a ``Network`` (sizes [3, 4, 5, 2], sigmoid, quadratic cost), one
     example ``x`` (3, 1) and ``y`` (2, 1), and returns the list of errors
@@ -181,11 +181,12 @@ def check_sigma_prime_form(fn):
                           "δ^l for l = 2..L, each (n_l, 1)")
         compare("deltas", deltas, ref["deltas"], candidates=cands["deltas"])
         return f"δ^l matches backprop's at every layer l = 2..{len(SIZES)}."
-    return run("Exercise 1 · BP1 and BP2 with Σ'(z)", body)
+    return run("Problem · alternate presentation of the equations, with Σ'(z)", body)
 
 
 def check_bp3_bp4(fn):
-    """Exercise 2: the gradients from δ and a (BP3 and BP4), checked by finite differences.
+    """The exercise "prove BP3 and BP4", checked on numbers: the gradients from δ and a,
+    against finite differences.
 
     ``fn(deltas, activations)`` gets, for one example through a [3, 4, 5, 2] network,
     ``deltas[i]`` = δ^{i+2} ``(n_l, 1)`` and ``activations[i]`` = a^{i+1} (``activations[0]``
@@ -212,11 +213,11 @@ def check_bp3_bp4(fn):
                            rtol=1e-5, atol=1e-8, candidates=cands)
         return ("∂C/∂b and ∂C/∂w agree with finite differences of the cost at every layer "
                 f"l = 2..{len(SIZES)}.")
-    return run("Exercise 2 · BP3 and BP4 from δ and a", body)
+    return run("Exercise · prove BP3 and BP4 (checked on numbers)", body)
 
 
 def check_modified_neuron(fn):
-    """Exercise 3: backprop when a single neuron uses f instead of σ.
+    """The exercise on a single modified neuron: backprop when one neuron uses f instead of σ.
 
     ``fn(net, x, y, neuron)`` gets a sigmoid ``Network`` [3, 4, 5, 2], one example and a
     ``ModifiedNeuron``: neuron ``neuron.j`` (from 0) of book layer ``neuron.layer`` outputs
@@ -254,11 +255,11 @@ def check_modified_neuron(fn):
                 raise type(exc)(case + "\n" + exc.message, exc.hint) from None
         return ("The gradient is right with the modified neuron in each layer l = 2, 3, 4 "
                 "(f = tanh).")
-    return run("Exercise 3 · a single modified neuron", body)
+    return run("Exercise · backpropagation with a single modified neuron", body)
 
 
 def check_linear_neurons(fn):
-    """Exercise 4: backprop when every neuron is linear, σ(z) = z.
+    """The exercise on linear neurons: backprop when every neuron is linear, σ(z) = z.
 
     ``fn(net, x, y)`` gets a ``Network`` [3, 4, 5, 2] built with ``activation=linear`` and
     one example; it returns ``(nabla_b, nabla_w)``. With σ'(z) = 1 the algorithm becomes
@@ -280,7 +281,7 @@ def check_linear_neurons(fn):
         ])
         compare_gradients(call(fn, net, x.copy(), y.copy()), ref, candidates=cands)
         return f"The gradient of the linear network is right at every layer l = 2..{len(SIZES)}."
-    return run("Exercise 4 · linear neurons", body)
+    return run("Exercise · backpropagation with linear neurons", body)
 
 
 def check_matrix_backprop(fn, *, timing=True):
@@ -322,7 +323,7 @@ def check_matrix_backprop(fn, *, timing=True):
                                 exc.hint) from None
         verdict = "The summed gradient matches the book's loop, for m = 6 and for m = 1."
         return (verdict, _time_against_loop(fn)) if timing else verdict
-    return run("Problem · fully matrix-based backprop over a mini-batch", body)
+    return run("Problem · fully matrix-based backpropagation over a mini-batch", body)
 
 
 def _loop_gradient(net, X, Y):

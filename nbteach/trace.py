@@ -32,16 +32,30 @@ __all__ = ["Hadamard", "Step", "BackpropTrace", "ForwardTrace", "Products", "bui
 
 EQUATIONS = ("feedforward", "BP1", "BP2", "BP3", "BP4")
 
-# Line numbers (1-based) of BOOK_BACKPROP_SOURCE that each kind of step corresponds to.
-CODE_LINES = {
-    "feedforward": (8, 9, 10, 11, 12),
-    "BP1": (14, 15),
-    "BP3 output": (16,),
-    "BP4 output": (17,),
-    "BP2": (18, 19, 20, 21),
-    "BP3": (22,),
-    "BP4": (23,),
+# Line numbers (1-based) of BOOK_BACKPROP_SOURCE that each kind of step corresponds to,
+# found by the lines' text, so the listing can be shown exactly as the book prints it.
+_LINE_TEXT = {
+    "feedforward": ("for b, w in zip(self.biases", "z = np.dot(w, activation)+b", "zs.append(z)",
+                    "activation = sigmoid(z)", "activations.append(activation)"),
+    "BP1": ("delta = self.cost_derivative(", "sigmoid_prime(zs[-1])"),
+    "BP3 output": ("nabla_b[-1] = delta",),
+    "BP4 output": ("nabla_w[-1] = np.dot(",),
+    "BP2": ("for l in range(2, self.num_layers)", "z = zs[-l]", "sp = sigmoid_prime(z)",
+            "delta = np.dot(self.weights[-l+1]"),
+    "BP3": ("nabla_b[-l] = delta",),
+    "BP4": ("nabla_w[-l] = np.dot(",),
 }
+
+
+def _line_numbers(texts):
+    lines = [line.strip() for line in BOOK_BACKPROP_SOURCE.splitlines()]
+    found = tuple(n for n, line in enumerate(lines, start=1)
+                  if any(line.startswith(t) for t in texts))
+    assert len(found) == len(texts), texts      # each text names exactly one line
+    return found
+
+
+CODE_LINES = {key: _line_numbers(texts) for key, texts in _LINE_TEXT.items()}
 
 
 def _frozen(a):

@@ -32,6 +32,19 @@ def test_numbers_have_a_fixed_precision():
     assert display.fmt(0.0) == "0.0000" and display.fmt(-1e-9 * 0) == "0.0000"
 
 
+def test_a_number_just_short_of_one_is_not_shown_as_one():
+    # A saturated output σ(z) = 1 − 7.5e-07 would read as a perfect 1.0000.
+    assert display.fmt(1 - 7.5e-7) == "1 − 7.50e-07"
+    assert display.fmt(-(1 - 2e-5)) == "-1 + 2.00e-05" and display.fmt(1 + 3e-6) == "1 + 3.00e-06"
+    assert display.fmt(-1 - 4e-6) == "-1 − 4.00e-06"
+    assert display.fmt(1.0) == "1.0000" and display.fmt(0.99994) == "0.9999"
+
+
+def test_the_output_layer_of_a_digit_network_is_shown_whole():
+    out = display.array_html(np.arange(10.0).reshape(10, 1), "a^3")
+    assert "9.0000" in out and "showing" not in out
+
+
 def test_magnitudes_the_fixed_form_would_hide_are_shown_in_scientific_notation():
     # A saturated neuron's σ'(z) is tiny but not zero: 0.0000 would be a wrong number.
     assert display.fmt(3.2e-5) == "3.20e-05" and display.fmt(-4e-7) == "-4.00e-07"
@@ -66,8 +79,8 @@ def test_names_are_typeset_as_the_equations_write_them():
 def test_big_arrays_are_summarised_not_printed_in_full():
     w = np.arange(30 * 784, dtype=float).reshape(30, 784)
     out = display.array_html(w, "w^2")
-    assert out.count("<td") - out.count("nbteach-more") == 8 * 8
-    assert "showing 8 of 30 rows, 8 of 784 columns" in out
+    assert out.count("<td") - out.count("nbteach-more") == 10 * 8
+    assert "showing 10 of 30 rows, 8 of 784 columns" in out
     assert "(30, 784)" in out
     assert "data:image/png;base64," in out                              # heatmap of it all
     assert len(out) < 20_000
@@ -75,7 +88,8 @@ def test_big_arrays_are_summarised_not_printed_in_full():
 
 def test_the_784_pixel_input_is_also_drawn_as_28_by_28_images():
     out = display.array_html(np.random.default_rng(0).random((784, 3)), "a^1")
-    assert out.count("<img") == 3 and "28×28" in out
+    assert out.count("<img") == 3 and "28×28" in out and "<table" not in out
+    assert "784 of 784 pixels of the first are not 0" in out
     uri = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", out).group(1)
     png = base64.b64decode(uri)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

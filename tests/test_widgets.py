@@ -10,6 +10,7 @@ from ipywidgets.widgets.widget_link import Link
 
 import nbteach as nt
 from nbteach import Network
+from nbteach.backprop import BOOK_BACKPROP_SOURCE
 from nbteach.display import math_label
 from nbteach.widgets import BackpropStepper, ForwardStepper, HadamardExplorer, LayerInspector
 
@@ -43,7 +44,8 @@ def test_one_stack_pane_per_step_with_its_heading_and_equation(sizes, m):
         assert html_.count("nbteach-lineno'>") < 12           # a few lines, not the listing
         assert f"layer {step.layer} highlighted" in html_
     listing = st.children[-1].value                         # the whole listing, once, folded
-    assert listing.startswith("<details") and listing.count("nbteach-lineno'>") == 24
+    lines = len(BOOK_BACKPROP_SOURCE.splitlines())
+    assert listing.startswith("<details") and listing.count("nbteach-lineno'>") == lines == 30
 
 
 def test_presenter_size_is_one_switch(monkeypatch):

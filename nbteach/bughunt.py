@@ -142,11 +142,12 @@ def _mark(err):
 
 
 def _colour(text):
+    """Inline style of a table cell: green ✔, red ✘, always left-aligned."""
     if text.startswith("✔"):
-        return " style='color:var(--jp-success-color1,#388e3c)'"
+        return " style='text-align:left;color:var(--jp-success-color1,#388e3c)'"
     if text.startswith("✘"):
-        return " style='color:var(--jp-error-color1,#d32f2f)'"
-    return ""
+        return " style='text-align:left;color:var(--jp-error-color1,#d32f2f)'"
+    return " style='text-align:left'"
 
 
 def _errors(name, actual, expected, shapes):

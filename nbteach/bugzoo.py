@@ -204,12 +204,13 @@ def inspect_specimen(k, net=None, x=None, y=None):
     """Run the gradient check on specimen ``k`` (``bughunt.inspect_function``).
 
     By default on the zoo's network and its example (or mini-batch, for the specimens that
-    take one); pass ``net``, ``x`` and ``y`` to try another network or other data.
+    take one); pass ``net`` and/or ``x`` ``(n_in, m)`` and ``y`` ``(n_out, m)`` to try
+    another network or other data. Returns a ``BugReport``.
     """
     spec = specimen(k)
-    if net is None:
+    if net is None or x is None:
         the_lab = lab()
-        net = the_lab.net
+        net = the_lab.net if net is None else net
         x, y = the_lab.data(spec.batch) if x is None else (x, y)
     return inspect_function(spec.fn, net, x, y, title=f"{spec.name}: gradient check on the "
                             f"{'-'.join(map(str, net.sizes))} network, "

@@ -38,8 +38,10 @@ def test_a_learner_diagnoses_specimen_2(lab_server, page, screenshots):
         expect(checks.first).to_contain_text("Specimen 1: passed")          # the worked example
         expect(page.locator(f"{NOTEBOOK} .nbteach-check-not-attempted")).to_have_count(9)
 
-        cell = page.locator(f"{NOTEBOOK} .jp-CodeCell", has_text=STORED)
-        expect(cell).to_have_count(1)
+        code_cells = page.locator(f"{NOTEBOOK} .jp-CodeCell")
+        sources = [t.strip() for t in code_cells.locator(".cm-content").all_inner_texts()]
+        assert sources.count(STORED) == 1
+        cell = code_cells.nth(sources.index(STORED))      # stays this cell after the edit
         cell.scroll_into_view_if_needed()
 
         verdict = _diagnose(page, cell, 'diagnose_specimen(2, equation="BP1", layer=4)')

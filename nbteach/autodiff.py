@@ -1,22 +1,17 @@
 """Backprop as reverse-mode automatic differentiation, one number at a time.
 
-A ``Value`` is a number that remembers how it was made: the values it was computed from (its
-``parents``), the derivative of itself with respect to each parent (its ``local_grads``,
-worked out in the forward pass, when the numbers are at hand), an ``op`` name and a ``label``.
-``backward()`` then sweeps the graph from the output back to the inputs: each node, once its
-own gradient ∂C/∂node is complete, passes ``local × upstream`` to each parent, and a parent
-that feeds several nodes (it *fans out*) adds up what each sends it, ``+=``. With
-``record=True`` the sweep comes back as ``SweepStep`` records, one per edge, which is what the
-``GraphStepper`` widget shows.
+A ``Value`` is a number that remembers how it was made: its ``parents``, the derivative of
+itself with respect to each (``local_grads``, worked out in the forward pass), an ``op`` and a
+``label``. ``backward()`` sweeps from the output back: each node, once its gradient ∂C/∂node
+is complete, passes ``local × upstream`` to each parent, and a parent that feeds several nodes
+(it *fans out*) adds up the shares, ``+=``. ``record=True`` returns the sweep as ``SweepStep``
+records, one per edge: what the ``GraphStepper`` widget shows.
 
-Read it next to micrograd's ``engine.py``; the differences are on purpose. The local
-derivatives are stored as numbers instead of closures, so a step can show them. A Python
-number in an expression is a constant folded into the op (``a - 0.3`` has one parent), not a
-node. The sweep visits nodes breadth-first from the output, so it moves back layer by layer
-as the book's backprop does, and every ``backward()`` starts from zero gradients.
-
-Non-goals: tensors, speed, higher derivatives. ``graph_of`` in ``nbteach.netgraph`` builds the
-graph of a ``Network``'s quadratic cost from these values.
+Read it next to micrograd's ``engine.py``; it departs on purpose: local derivatives are numbers,
+not closures, so a step can show them; a Python number in an expression is a constant folded
+into the op (``a - 0.3`` has one parent); the sweep is breadth-first from the output, so it
+goes back layer by layer as the book's backprop does; every ``backward()`` starts from zero.
+Non-goals: tensors, speed, higher derivatives. ``netgraph.graph_of`` builds a network's graph.
 """
 from __future__ import annotations
 
@@ -129,12 +124,9 @@ class Value:
         return order, uses
 
     def backward(self, record=False):
-        """Fill in ``grad`` = ∂self/∂v for every v this value depends on (self.grad = 1).
+        """Set ``v.grad`` = ∂self/∂v for every v self depends on, from zero, in ``sweep_order``.
 
-        Reverse mode: in ``sweep_order``, each node's gradient is complete before it is
-        used, and passes ``local × upstream`` to each parent with ``+=``. Gradients start
-        from 0 on every call. With ``record=True``, return the sweep as a tuple of
-        ``SweepStep``, one per edge, in the order the sweep takes them.
+        With ``record=True``, return the sweep as a tuple of ``SweepStep``, one per edge.
         """
         order, uses = self.sweep_order()
         for v in order:
@@ -157,10 +149,7 @@ def sum_of(values):
     values = list(values)
     if not values or not all(isinstance(v, Value) for v in values):
         raise TypeError("sum_of needs a non-empty list of Values")
-    total = 0.0
-    for v in values:
-        total += v.data
-    return Value(total, values, [1.0] * len(values), "Σ")
+    return Value(sum(v.data for v in values), values, [1.0] * len(values), "Σ")
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def _rows(graph, steps, *, node_column=False):
         rows.append(f"<tr>{first}<td><b>{_p(s.parent)}</b></td>"
                     f"<td>{esc(local) if local in ('1', '½') else f'{esc(local)} = {fmt(s.local)}'}"
                     f"</td>"
-                    f"<td>× {fmt(s.upstream)}</td><td>= {fmt(s.product)}</td>"
+                    f"<td>{fmt(s.upstream)}</td><td>{fmt(s.product)}</td>"
                     f"<td>∂C/∂{_p(s.parent)} {into}</td><td>{esc(_book(graph, s))}</td></tr>")
     head = "<th>from node</th>" if node_column else ""
     return (f"<table class='nbteach-table'><thead><tr>{head}<th>parent</th><th>local "

@@ -118,9 +118,8 @@ class Graph:
                 f"{edges} edges, C = {self.cost.data:.6g})")
 
     def _repr_html_(self):
-        from .display import styled
         from .graph_diagram import graph_svg
-        return styled(graph_svg(self))
+        return graph_svg(self)                 # inline styles only: no stylesheet needed
 
 
 def graph_of(net, x, y):

@@ -110,6 +110,8 @@ def test_the_drawing_lights_the_node_and_outlines_its_parents():
     assert lit_group.count("<rect") == 1
     parent_group = re.search(r"stroke-width:2.5'>(.*?)</g>", svg)[1]
     assert parent_group.count("<rect") == len(z.parents) == 3
+    lit_edges = re.search(r"<path d='([^']*)' style='fill:none;stroke:var\(--jp-brand-color1", svg)[1]
+    assert lit_edges.count("M") == 3                          # z²₁ to each of its parents
     assert svg.count("<rect") == len(graph.nodes)
 
 

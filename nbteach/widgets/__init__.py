@@ -4,7 +4,8 @@
 * ``ForwardStepper(net, x)``: the warm-up, z = w a + b then a = σ(z), one layer at a time;
 * ``HadamardExplorer()``: two editable vectors, s ⊙ t beside s tᵀ and sᵀ t;
 * ``LayerInspector(trace, l)``: z, a, δ, ∂C/∂b and ∂C/∂w of one layer;
-* ``PathExplorer(net, x, y)``: pick a weight, see every path from it to the cost.
+* ``PathExplorer(net, x, y)``: pick a weight, see every path from it to the cost;
+* ``GraphStepper(graph, sweep)``: the reverse sweep through a computational graph, node by node.
 
 This package is the only place that imports ipywidgets, and it computes nothing: it lays out
 what the trace already holds. The steppers render all their panes once into a ``Stack``;
@@ -18,8 +19,9 @@ Replay API for scripts and tests: ``.index``, ``.next()``, ``.previous()``, ``.g
 ``.current`` and ``len()``.
 """
 from .base import PLAY_INTERVAL_MS
+from .graph import GraphStepper
 from .steppers import BackpropStepper, ForwardStepper
 from .viewers import HadamardExplorer, LayerInspector, PathExplorer
 
 __all__ = ["BackpropStepper", "ForwardStepper", "HadamardExplorer", "LayerInspector",
-           "PathExplorer", "PLAY_INTERVAL_MS"]
+           "PathExplorer", "GraphStepper", "PLAY_INTERVAL_MS"]

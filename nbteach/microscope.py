@@ -31,9 +31,8 @@ Checkpoints, two ways (the readings are the same):
   mini-batch; the same weights as ``SGD`` to rounding) and takes a reading every k steps.
 
 Either way backprop is never recomputed per mini-batch: a reading costs one forward and
-backward pass over the probe (for ``[784, 30, 10]`` and 1,000 probe digits about as much as
-ten steps with mini-batches of 10). The microscope never changes the weights and never draws
-from ``net.rng``, so a run with it gives the very weights of a run without it.
+backward pass over the probe, once per reading. The microscope never changes the weights
+and never draws from ``net.rng``, so a run with it gives the very weights of a run without it.
 
 Non-goals: drawing (``microscope_plot``); readings of the whole training set (the probe is a
 sample of it); any activation but the network's own (one for every layer).

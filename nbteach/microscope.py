@@ -176,6 +176,9 @@ class Recording:
     def __getitem__(self, i):
         return self.checkpoints[i]
 
+    def __iter__(self):
+        return iter(self.checkpoints)
+
     @property
     def first(self):
         return self.checkpoints[0]

@@ -180,13 +180,14 @@ def plot_pixel_maps(maps, *, cmap="Purples"):
 
     ``maps`` maps a title to an array of 784 numbers (one per pixel, the book's order).
     """
-    fig = new_figure((3.0 * len(maps), 3.2))
+    pictures = {title: np.asarray(values, dtype=np.float64) for title, values in maps.items()}
+    for title, values in pictures.items():
+        if values.size != 784:
+            raise ValueError(f"{title!r}: expected 784 values, one per pixel; got {values.size}")
+    fig = new_figure((3.0 * len(pictures), 3.2))
     with rc_context(STYLE):
-        axes = np.atleast_1d(fig.subplots(1, len(maps)))
-        for ax, (title, values) in zip(axes, maps.items()):
-            values = np.asarray(values, dtype=np.float64)
-            if values.size != 784:
-                raise ValueError(f"{title!r}: expected 784 values, one per pixel; got {values.size}")
+        axes = np.atleast_1d(fig.subplots(1, len(pictures)))
+        for ax, (title, values) in zip(axes, pictures.items()):
             ax.imshow(values.reshape(28, 28), cmap=cmap, vmin=0, interpolation="nearest")
             ax.set_title(title, fontsize=9)
             ax.set_xticks([])

@@ -1,9 +1,10 @@
-"""Learning curves that redraw while ``Network.SGD`` runs: ``LiveTrainingPlot``.
+"""Pictures that redraw while training runs: ``LiveFigure``, and ``LiveTrainingPlot``.
 
-One PNG output replaced in place as the epochs go by (``IPython.display`` with a
+``LiveFigure`` is one PNG output replaced in place (``IPython.display`` with a
 ``display_id``; no widget), so the saved notebook keeps the last picture as an ordinary
-image. The drawing itself is ``plots.draw_history``, the same as the static curves.
-Non-goal: plotting anything but a ``History``.
+image, redrawn no more often than drawing allows. ``LiveTrainingPlot`` draws a ``History``
+with ``plots.draw_history``, the same as the static curves; the training microscope's live
+plot is another ``LiveFigure``. Non-goal: interactive figures.
 """
 from __future__ import annotations
 
@@ -15,10 +16,55 @@ from matplotlib import rc_context
 from . import plots
 from .plots import STYLE, draw_history, new_figure
 
-__all__ = ["LiveTrainingPlot"]
+__all__ = ["LiveFigure", "LiveTrainingPlot"]
 
 
-class LiveTrainingPlot:
+class LiveFigure:
+    """One picture in a notebook, replaced in place each time ``show`` gets a new figure.
+
+    Outside a notebook nothing is shown; ``.figure`` holds the last drawing.
+    ``due(done, total)`` says whether to redraw now: always at the end of the run
+    (``done >= total``) or without a known end, else at most every ``min_seconds``.
+    """
+
+    def __init__(self, *, min_seconds=0.5, dpi=80):
+        self.min_seconds = float(min_seconds)
+        self.dpi = dpi
+        self.figure = None
+        self._handle = None
+        self._last_draw = None
+
+    def due(self, done, total=None):
+        if total is None or done >= total or self._last_draw is None:
+            return True
+        return time.perf_counter() - self._last_draw >= self.min_seconds
+
+    def show(self, figure):
+        """Make ``figure`` the picture: the one output in the notebook is replaced."""
+        self.figure = figure
+        self._last_draw = time.perf_counter()
+        if plots.kernel() is None:                                  # a script or a terminal
+            return
+        from IPython.display import Image, display
+        image = Image(data=self.png(), format="png")
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)
+
+    def png(self):
+        """The current drawing as PNG bytes (None before the first one)."""
+        if self.figure is None:
+            return None
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.dpi)
+        return buffer.getvalue()
+
+    def _repr_png_(self):
+        return self.png()
+
+
+class LiveTrainingPlot(LiveFigure):
     """Learning curves that redraw as training runs: pass it as ``SGD``'s callback.
 
     ::
@@ -43,30 +89,20 @@ class LiveTrainingPlot:
     """
 
     def __init__(self, epochs=None, *, every=None, min_seconds=0.5, dpi=80):
+        super().__init__(min_seconds=min_seconds, dpi=dpi)
         self.epochs = None if epochs is None else int(epochs)
         self.every = None if every is None else max(1, int(every))
-        self.min_seconds = float(min_seconds)
-        self.dpi = dpi
-        self.figure = None
         self.history = None
-        self._handle = None
-        self._last_draw = None
 
     def __call__(self, epoch, history):
         self.history = history
-        if self._due(epoch):
-            self.figure = self._draw(history)
-            self._show()
-            self._last_draw = time.perf_counter()
-
-    def _due(self, epoch):
-        if self.epochs is not None and epoch + 1 >= self.epochs:
-            return True                                        # the last epoch: always
-        if self.every is not None:
-            return (epoch + 1) % self.every == 0
-        if self.epochs is None or self._last_draw is None:
-            return True
-        return time.perf_counter() - self._last_draw >= self.min_seconds
+        done = epoch + 1
+        if self.every is not None and (self.epochs is None or done < self.epochs):
+            due = done % self.every == 0
+        else:
+            due = self.due(done, self.epochs)
+        if due:
+            self.show(self._draw(history))
 
     def _draw(self, history):
         has_accuracy = len(history.accuracy) > 0
@@ -81,24 +117,3 @@ class LiveTrainingPlot:
             if self.epochs is not None:
                 fig.suptitle(f"epoch {history.epochs} of {self.epochs}")
         return fig
-
-    def png(self):
-        """The current drawing as PNG bytes (None before the first epoch)."""
-        if self.figure is None:
-            return None
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
-
-    def _repr_png_(self):
-        return self.png()
-
-    def _show(self):
-        if plots.kernel() is None:                                  # a script or a terminal
-            return
-        from IPython.display import Image, display
-        image = Image(data=self.png(), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)

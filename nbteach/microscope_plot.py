@@ -17,9 +17,6 @@ Non-goal: interactive zooming.
 """
 from __future__ import annotations
 
-import io
-import time
-
 import numpy as np
 from matplotlib import rc_context
 from matplotlib.ticker import (
@@ -30,7 +27,7 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
-from . import plots
+from .live_plot import LiveFigure
 from .microscope import LAYER_QUANTITIES
 from .plots import STYLE, new_figure
 
@@ -195,7 +192,7 @@ def plot_pixel_maps(maps, *, cmap="Purples"):
     return fig
 
 
-class LiveMicroscopePlot:
+class LiveMicroscopePlot(LiveFigure):
     """``plot_recording`` redrawn as training runs: pass it as ``Microscope(on_checkpoint=...)``.
 
     ::
@@ -217,44 +214,12 @@ class LiveMicroscopePlot:
     """
 
     def __init__(self, epochs=None, *, quantities=PANELS, min_seconds=0.5, dpi=80):
+        super().__init__(min_seconds=min_seconds, dpi=dpi)
         self.epochs = None if epochs is None else float(epochs)
         self.quantities = tuple(quantities)
-        self.min_seconds = float(min_seconds)
-        self.dpi = dpi
-        self.figure = None
         self.recording = None
-        self._handle = None
-        self._last_draw = None
 
     def __call__(self, recording):
         self.recording = recording
-        if self._due(recording.last.epoch):
-            self.figure = plot_recording(recording, self.quantities, total_epochs=self.epochs)
-            self._show()
-            self._last_draw = time.perf_counter()
-
-    def _due(self, epoch):
-        if self.epochs is None or self._last_draw is None or epoch >= self.epochs:
-            return True
-        return time.perf_counter() - self._last_draw >= self.min_seconds
-
-    def png(self):
-        """The current drawing as PNG bytes (None before the first reading)."""
-        if self.figure is None:
-            return None
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
-
-    def _repr_png_(self):
-        return self.png()
-
-    def _show(self):
-        if plots.kernel() is None:                                  # a script or a terminal
-            return
-        from IPython.display import Image, display
-        image = Image(data=self.png(), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
+        if self.due(recording.last.epoch, self.epochs):
+            self.show(plot_recording(recording, self.quantities, total_epochs=self.epochs))

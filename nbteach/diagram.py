@@ -33,7 +33,8 @@ def _anchors(ys):
     return ys
 
 
-def network_svg(sizes, layer=None, *, direction=None, edges=None, max_neurons=8):
+def network_svg(sizes, layer=None, *, direction=None, edges=None, weight=None,
+                max_neurons=8):
     """An SVG string of the network with book layer ``layer`` (1..L) highlighted.
 
     Parameters
@@ -42,6 +43,8 @@ def network_svg(sizes, layer=None, *, direction=None, edges=None, max_neurons=8)
     layer : int or None, the book layer to highlight
     direction : "forward", "backward" or None, drawn as an arrow under the layers
     edges : int or None, book layer l whose incoming weights w^l to highlight
+    weight : (l, row, column) or None, one weight ``weights[l - 2][row, column]`` to draw
+        lit, as a thick line (when both its layers are drawn neuron by neuron)
     max_neurons : layers wider than this are drawn as a strip
     """
     sizes = [int(n) for n in sizes]
@@ -56,6 +59,12 @@ def network_svg(sizes, layer=None, *, direction=None, edges=None, max_neurons=8)
         path = "".join(f"M{xs[i] + 7} {y1:.0f}l{dx} {y2 - y1:.0f}"
                        for y1 in _anchors(ys[i]) for y2 in _anchors(ys[i + 1]))
         parts.append(f"<path class='{'eh' if edges == i + 2 else 'e'}' d='{path}'/>")
+    if weight is not None:
+        l, row, col = weight
+        into, out_of = ys[l - 1], ys[l - 2]
+        if into is not None and out_of is not None:
+            parts.append(f"<path class='w' d='M{xs[l - 2] + 7} {out_of[col]:.0f}"
+                         f"L{xs[l - 1] - 7} {into[row]:.0f}'/>")
     for i, n in enumerate(sizes):
         lit = layer == i + 1
         kind = "nh" if lit else "n"

@@ -105,6 +105,7 @@ STYLE = ("<style>"
          f".nbteach-diagram .n{{fill:var(--jp-layout-color1,transparent);stroke:{FG};stroke-width:1}}"
          f".nbteach-diagram .nh{{fill:{ACCENT};stroke:{ACCENT};stroke-width:2}}"
          f".nbteach-diagram .a{{fill:{ACCENT};stroke:{ACCENT};stroke-width:2}}"
+         ".nbteach-diagram .w{fill:none;stroke:#e69f00;stroke-width:4}"
          + _shade_css() + "</style>")
 
 

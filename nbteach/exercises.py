@@ -80,7 +80,8 @@ class ModifiedNeuron:
     name: str
 
     def __repr__(self):
-        return f"ModifiedNeuron(layer={self.layer}, j={self.j}, f={self.name})"
+        return (f"ModifiedNeuron(layer={self.layer}, row={self.j} (the book's neuron j = "
+                f"{self.j + 1}), f={self.name})")
 
 
 TANH_NEURONS = tuple(ModifiedNeuron(l, j, tanh.fn, tanh.prime, tanh.name)

@@ -196,22 +196,25 @@ def forward_stepper_html(title, headings, trace):
 
 
 def paths_html(pathsum):
-    """Every path from one weight to the cost: its neurons, rate factors and product."""
+    """Every path from one weight to the cost: its neurons, rate factors (named, then their
+    values) and product, then the sum beside backprop's value."""
     rows = []
+    scale = max(abs(q.rate) for q in pathsum.paths) or 1.0
     for p in pathsum.paths:
         route = " → ".join(f"a^{l}_{n + 1}" for l, n in p.neurons) + " → C"
+        names = " × ".join(label for label, _ in p.factors)
         factors = " × ".join(fmt(v) for _, v in p.factors)
-        colour = cell_colour(p.rate, max(abs(q.rate) for q in pathsum.paths) or 1.0)
-        rows.append(f"<tr><td>{esc(route)}</td><td>{esc(factors)}</td>"
-                    f"<td style='background:{colour}; text-align:right'>{p.rate:+.6f}</td></tr>")
-    name = esc(pathsum.weight_name)
+        rows.append(f"<tr><td>{typeset(route)}</td><td>{factors}<div class='nbteach-note'>"
+                    f"{typeset(names)}</div></td><td style='background:"
+                    f"{cell_colour(p.rate, scale)}; text-align:right'>{p.rate:+.4e}</td></tr>")
+    name = math_label(pathsum.weight_name)
     return (f"<div class='nbteach-block nbteach-paths'>"
             f"<div class='nbteach-step-heading'>{len(pathsum.paths)} path(s) from {name} to C"
             f"</div><table class='nbteach-table'><thead><tr><th>path</th>"
             f"<th>rate factors</th><th>product</th></tr></thead><tbody>{''.join(rows)}"
-            f"</tbody></table><p>sum over the paths: <b>{pathsum.total:+.10f}</b><br>"
+            f"</tbody></table><p>sum over the paths: <b>{pathsum.total:+.10e}</b><br>"
             f"backprop's ∂C/∂{name} (Python: <code>{esc(pathsum.python)}</code>): "
-            f"<b>{pathsum.backprop:+.10f}</b></p></div>")
+            f"<b>{pathsum.backprop:+.10e}</b></p></div>")
 
 
 def products_html(p):

@@ -43,7 +43,8 @@ class Path:
 
     def __str__(self):
         route = " → ".join(f"a^{l}_{n + 1}" for l, n in self.neurons) + " → C"
-        return f"{route}: " + " × ".join(f"{v:+.4f}" for _, v in self.factors) + f" = {self.rate:+.6f}"
+        factors = " × ".join(f"{v:+.3e}" for _, v in self.factors)
+        return f"{route}: {factors} = {self.rate:+.4e}"
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ class PathSum:
 
     def __str__(self):
         lines = [str(p) for p in self.paths]
-        lines.append(f"sum over {len(self.paths)} path(s): {self.total:+.10f}")
-        lines.append(f"backprop ∂C/∂{self.weight_name} ({self.python}): {self.backprop:+.10f}")
+        lines.append(f"sum over {len(self.paths)} path(s): {self.total:+.10e}")
+        lines.append(f"backprop ∂C/∂{self.weight_name} ({self.python}): {self.backprop:+.10e}")
         return "\n".join(lines)
 
 

@@ -197,3 +197,14 @@ def test_step_diagram_lights_the_steps_layer_and_weights(trace):
 def test_a_784_30_10_step_stays_small(mnist_trace):
     for step in mnist_trace.steps:
         assert len(panes.step_html(step, len(mnist_trace.steps))) < 120_000
+
+
+def test_one_weight_can_be_drawn_lit():
+    svg = network_svg([2, 3, 2], 2, weight=(3, 1, 2))     # weights[1][1, 2]: w^3_23
+    lit = re.search(r"<path class='w' d='M(\d+) (\d+)L(\d+) (\d+)'", svg)
+    x1, y1, x2, y2 = map(int, lit.groups())
+    assert x1 < x2                                       # from layer 2 into layer 3
+    circles = re.findall(r"<circle cx='(\d+)' cy='(\d+)'", svg)
+    layer2 = [int(y) for x, y in circles if int(x) == x1 - 7]
+    layer3 = [int(y) for x, y in circles if int(x) == x2 + 7]
+    assert y1 == layer2[2] and y2 == layer3[1]           # column 2 of layer 2, row 1 of layer 3

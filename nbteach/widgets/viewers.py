@@ -171,7 +171,8 @@ class PathExplorer(Viewer):
         super().__init__(**kwargs)
         self.sizes = tuple(net.sizes)
         self.sums = all_path_sums(net, x, y)
-        panes = [pane(paths_html(ps) + network_svg(self.sizes, ps.layer, edges=ps.layer))
+        panes = [pane(paths_html(ps) + network_svg(self.sizes, ps.layer,
+                                                   weight=(ps.layer, ps.j, ps.k)))
                  for ps in self.sums]
         picker(self, panes, [(ps.weight_name, i) for i, ps in enumerate(self.sums)], 0,
                "weight", "200px")

@@ -5,7 +5,7 @@ backprop with finite differences by counting passes through the network. Timed o
 network, that comparison mostly measures Python's fixed cost per call; counted, it does not
 depend on the machine at all. This module counts the multiply-adds (one multiplication and
 one addition) of the matrix products each method runs, exactly, from the layer sizes alone.
-Notebook 09 uses it; ``tests/test_work.py`` checks every count against the products
+Notebooks 08 and 09 use it; ``tests/test_work.py`` checks every count against the products
 nbteach's code (and the book's) really performs.
 
 What is counted, for sizes ``[n_1, ..., n_L]`` (book layers l = 1..L) and m examples:

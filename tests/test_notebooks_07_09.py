@@ -1,18 +1,158 @@
-"""Checks that notebooks 07-09 rely on but that are about nbteach's plumbing, not backprop.
+"""Notebooks 07-09 as a learner meets them, and the promises of their prose that are about the
+package rather than about backprop (so they are checked here, not in the notebooks).
 
-Notebook 07 tags each line of the book's ``backprop`` listing with its equation, using the
-line numbers every ``Step`` records (``step.code_lines``). That those numbers point at the
-right lines is a property of the annotation, so it is checked here rather than in the
-notebook.
+* their shape: slide metadata, takeaways, an answer for every Try-this item, a prediction
+  before its reveal, no line wider than a projected screen;
+* the exercises and the problem they ask stay unsolved in the stored notebooks (the attempt
+  cell is the stub, its checker says "not attempted yet"), and 08 derives the problem only
+  after the attempt;
+* notebook 07 tags each line of the book's ``backprop`` listing with its equation, using the
+  line numbers every ``Step`` records (``step.code_lines``); that those numbers point at the
+  lines 07 names is a property of the annotation.
 """
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
 import nbteach as nt
 from nbteach.backprop import BOOK_BACKPROP_SOURCE
 
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NAMES = ["07_algorithm_and_code", "08_matrix_minibatch", "09_why_fast"]
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
 LINES = BOOK_BACKPROP_SOURCE.splitlines()
 
+# notebook, the learner's function, the checker that runs it
+ATTEMPTS = [
+    ("07_algorithm_and_code", "backprop_modified", "check_modified_neuron"),
+    ("07_algorithm_and_code", "backprop_linear", "check_linear_neurons"),
+    ("08_matrix_minibatch", "backprop_matrix", "check_matrix_backprop"),
+]
+
+
+def _cells(name):
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells
+
+
+def _markdown(name):
+    return "\n".join(c.source for c in _cells(name) if c.cell_type == "markdown")
+
+
+def _output_text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        else:
+            parts.append(out.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+# ---- the shape of each notebook -----------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_cell_has_slide_metadata_and_sections_start_slides(name):
+    cells = _cells(name)
+    for i, cell in enumerate(cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide_type in SLIDE_TYPES, f"{name} cell {i} has slide type {slide_type!r}"
+        if cell.cell_type != "markdown":
+            continue
+        headings = re.findall(r"^(#{1,3}) ", cell.source, flags=re.M)
+        assert len(headings) <= 1 and (not headings or cell.source.startswith("#")), \
+            f"{name} cell {i}: a heading inside a cell; a section starts its own cell"
+        if headings:
+            wanted = {"slide"} if len(headings[0]) <= 2 else {"slide", "subslide"}
+            assert slide_type in wanted, f"{name} cell {i} opens a section but is {slide_type}"
+    assert cells[0].metadata["slideshow"]["slide_type"] == "slide"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_takeaways_and_every_try_this_item_has_an_answer(name):
+    text = _markdown(name)
+    assert "## Takeaways" in text and "## Try this" in text
+    takeaways = text.split("## Takeaways", 1)[1].split("## Try this", 1)[0]
+    assert 3 <= len(re.findall(r"^\* ", takeaways, flags=re.M)) <= 5
+    try_this = text.split("## Try this", 1)[1]
+    items = re.findall(r"^\d+\. ", try_this, flags=re.M)
+    answers = re.findall(r"<details><summary>Answer</summary>", try_this)
+    assert items and len(answers) == len(items), f"{name}: {len(items)} items, {len(answers)} answers"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_prediction_is_asked_before_the_cell_that_answers_it(name):
+    cells = _cells(name)
+    asked = [i for i, c in enumerate(cells)
+             if c.cell_type == "markdown" and c.source.startswith("### Predict")]
+    assert asked, f"{name} asks for no prediction"
+    for i in asked:
+        assert "**" in cells[i].source, f"{name} cell {i}: the question is not in bold"
+        assert cells[i + 1].cell_type == "code", f"{name} cell {i}: no cell reveals the answer"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_book_symbols_are_never_declared_zero_based(name):
+    text = "\n".join(c.source for c in _cells(name)).lower()
+    assert "counted from 0" not in text and "count from 0 in" not in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_code_or_printed_line_is_wider_than_a_projected_screen(name):
+    for i, cell in enumerate(_cells(name)):
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                lines += out["text"].splitlines()
+        wide = [line for line in lines if len(line) > 100]
+        assert not wide, f"{name} cell {i}: {wide[0][:60]}..."
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_only_timing_cells_ignore_their_output(name):
+    for i, cell in enumerate(_cells(name)):
+        if cell.cell_type == "code" and "NBVAL_IGNORE_OUTPUT" in cell.source:
+            assert "assert" not in cell.source, f"{name} cell {i}: an assert hidden in a timing cell"
+
+
+# ---- exercises asked before they are solved -------------------------------------------------
+
+@pytest.mark.parametrize("name, fn, checker", ATTEMPTS)
+def test_attempt_cell_is_the_stub_and_its_checker_says_not_attempted(name, fn, checker):
+    cells = _cells(name)
+    stubs = [i for i, c in enumerate(cells) if c.cell_type == "code" and f"def {fn}(" in c.source]
+    assert len(stubs) == 1, f"{name}: expected one definition of {fn}"
+    assert 'raise NotImplementedError("replace this line with your code")' in cells[stubs[0]].source
+    check = cells[stubs[0] + 1]
+    assert check.cell_type == "code" and f"{checker}({fn})" in check.source
+    assert "NBVAL_IGNORE_OUTPUT" not in check.source
+    assert "not attempted yet" in _output_text(check)
+
+
+def test_exercise_prompts_in_07_do_not_state_the_answers():
+    cells = _cells("07_algorithm_and_code")
+    last_check = max(i for i, c in enumerate(cells) if "check_linear_neurons(" in c.source
+                     and c.cell_type == "code")
+    for cell in cells[:last_check]:
+        visible = re.sub(r"<details>.*?</details>", "", cell.source, flags=re.S)
+        assert "f'(z" not in visible and "f’(z" not in visible
+        assert "(w^{l+1})^T \\cdots" not in visible and "\\delta^L = a^L - y" not in visible
+
+
+def test_08_derives_the_problem_only_after_the_attempt():
+    cells = _cells("08_matrix_minibatch")
+    attempt = next(i for i, c in enumerate(cells) if "def backprop_matrix(" in c.source)
+    solved = [i for i, c in enumerate(cells) if "(A^{l-1})^T" in c.source]
+    assert solved and min(solved) > attempt + 1
+    heading = next(c.source for c in cells[attempt + 2:] if c.cell_type == "markdown")
+    assert heading.startswith("## After your attempt")
+
+
+# ---- the listing notebook 07 annotates --------------------------------------------------------
 
 def _tags(sizes):
     """line number -> set of equations whose steps point at it, over a whole trace."""
@@ -34,8 +174,12 @@ def test_each_tagged_line_belongs_to_one_equation(sizes):
 def test_the_tagged_lines_are_the_ones_notebook_07_names():
     tags = {n: eqs.pop() for n, eqs in _tags([2, 3, 3, 2]).items()}
     expected = {**dict.fromkeys(range(8, 13), "feedforward"), 14: "BP1", 15: "BP1", 16: "BP3",
-                17: "BP4", **dict.fromkeys(range(18, 22), "BP2"), 22: "BP3", 23: "BP4"}
+                17: "BP4", **dict.fromkeys(range(24, 28), "BP2"), 28: "BP3", 29: "BP4"}
     assert tags == expected
+    text = _markdown("07_algorithm_and_code")
+    for lines in ("Lines 8–12", "Lines 14–15", "Lines 16–17", "Lines 24–29", "lines 18–23"):
+        assert lines in text
+    assert all(LINES[n - 1].strip().startswith("#") for n in range(18, 24))   # the comment
 
 
 def test_each_equations_lines_compute_that_equation():

@@ -5,7 +5,9 @@
 * ``HadamardExplorer()``: two editable vectors, s ⊙ t beside s tᵀ and sᵀ t;
 * ``LayerInspector(trace, l)``: z, a, δ, ∂C/∂b and ∂C/∂w of one layer;
 * ``PathExplorer(net, x, y)``: pick a weight, see every path from it to the cost;
-* ``GraphStepper(graph, sweep)``: the reverse sweep through a computational graph, node by node.
+* ``GraphStepper(graph, sweep)``: the reverse sweep through a computational graph, node by node;
+* ``DemonGame(game)``: play the book's demon, nudging weighted inputs against the |δ| strategy
+  (the one viewer that needs a kernel to play: each nudge reruns the network).
 
 This package is the only place that imports ipywidgets, and it computes nothing: it lays out
 what the trace already holds. The steppers render all their panes once into a ``Stack``;
@@ -19,9 +21,10 @@ Replay API for scripts and tests: ``.index``, ``.next()``, ``.previous()``, ``.g
 ``.current`` and ``len()``.
 """
 from .base import PLAY_INTERVAL_MS
+from .demon import DemonGame
 from .graph import GraphStepper
 from .steppers import BackpropStepper, ForwardStepper
 from .viewers import HadamardExplorer, LayerInspector, PathExplorer
 
 __all__ = ["BackpropStepper", "ForwardStepper", "HadamardExplorer", "LayerInspector",
-           "PathExplorer", "GraphStepper", "PLAY_INTERVAL_MS"]
+           "PathExplorer", "GraphStepper", "DemonGame", "PLAY_INTERVAL_MS"]

@@ -4,6 +4,7 @@ nbval checks that each stored output still comes out the same; these check what 
 notebooks must keep for a learner: the attempt cell is the stub (the checker says "not attempted
 yet"), and the proof of BP3 and BP4 in 06 is collapsed and comes after the exercise asks for it.
 """
+import re
 from pathlib import Path
 
 import nbformat
@@ -66,3 +67,75 @@ def test_bp3_bp4_are_not_proved_before_06_asks(name):
              r"\partial z^l_j/\partial b^l_j", r"\partial z^l_j}{\partial w^l_{jk}}")
     for cell in _cells(name):
         assert not any(r in cell.source for r in rates), cell.source[:200]
+
+
+NAMES = ["04_four_equations.ipynb", "05_step_by_step.ipynb", "06_proofs.ipynb"]
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
+SOLUTIONS = "solutions/exercises_solutions.ipynb"
+
+
+def _markdown(name):
+    return "\n".join(c.source for c in _cells(name) if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_cell_has_slide_metadata_and_sections_start_slides(name):
+    cells = _cells(name)
+    for i, cell in enumerate(cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide_type in SLIDE_TYPES, f"{name} cell {i} has slide type {slide_type!r}"
+        if cell.cell_type != "markdown":
+            continue
+        headings = re.findall(r"^(#{1,3}) ", cell.source, flags=re.M)
+        assert len(headings) <= 1 and (not headings or cell.source.startswith("#")), \
+            f"{name} cell {i}: a heading inside a cell; a section starts its own cell"
+        if headings:
+            wanted = {"slide"} if len(headings[0]) <= 2 else {"slide", "subslide"}
+            assert slide_type in wanted, f"{name} cell {i} opens a section but is {slide_type}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_takeaways_come_last_and_every_try_this_item_has_an_answer(name):
+    sources = [c.source for c in _cells(name)]
+    takeaways = next(i for i, s in enumerate(sources) if s.startswith("## Takeaways"))
+    try_this = next(i for i, s in enumerate(sources) if s.startswith("## Try this"))
+    assert takeaways < try_this and not any(s.startswith("## ") for s in sources[try_this + 1:])
+    assert 3 <= len(re.findall(r"^\* ", sources[takeaways], flags=re.M)) <= 5
+    items = re.findall(r"^\d+\. ", sources[try_this], flags=re.M)
+    answers = re.findall(r"<details><summary>Answer</summary>", sources[try_this])
+    assert items and len(answers) == len(items), f"{name}: {len(items)} items, {len(answers)} answers"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_prediction_is_asked_right_before_the_cell_that_answers_it(name):
+    cells = _cells(name)
+    asked = [i for i, c in enumerate(cells)
+             if c.cell_type == "markdown" and "**Predict.**" in c.source]
+    assert asked, f"{name} asks for no prediction"
+    for i in asked:
+        assert cells[i + 1].cell_type == "code", f"{name} cell {i}: no cell reveals the answer"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_code_or_printed_line_is_wider_than_a_projected_screen(name):
+    for i, cell in enumerate(_cells(name)):
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                lines += out.get("text", "").splitlines()
+        wide = [line for line in lines if len(line) > 100]
+        assert not wide, f"{name} cell {i}: {wide[0][:60]}..."
+
+
+@pytest.mark.parametrize("name, section", [
+    ("04_four_equations.ipynb", "Problem: alternate presentation of the equations"),
+    ("06_proofs.ipynb", "Exercise: prove BP3 and BP4"),
+])
+def test_the_link_to_the_worked_answer_names_its_section_exactly(name, section):
+    # The link names the solutions' section and points at its anchor (JupyterLab's heading id).
+    headings = [c.source.splitlines()[0] for c in _cells(SOLUTIONS) if c.cell_type == "markdown"]
+    assert f"## {section}" in headings
+    anchor = section.replace(" ", "-")
+    assert f"[{section}]({SOLUTIONS}#{anchor})" in _markdown(name)

@@ -34,6 +34,7 @@ __all__ = ["PRECISION", "MAX_ROWS", "MAX_COLS", "STYLE", "esc", "shape_str", "fm
            "present", "presenting"]
 
 PRECISION = 4
+SMALL = 1e-3       # nonzero magnitudes below this are written 1.23e-04: their digits count
 MAX_ROWS = 10      # the output layer of a digit network, all ten digits
 MAX_COLS = 8
 POSITIVE = (5, 113, 176)    # blue
@@ -142,8 +143,9 @@ def shape_str(a):
 
 
 def fmt(v):
-    """One number, as a learner should read it: ``-0.1234``, or ``3.20e-05`` when the fixed
-    form would show a nonzero number as 0.0000 (or a huge one with too many digits), and
+    """One number, as a learner should read it: ``-0.1234``, or ``3.20e-05`` for a nonzero
+    magnitude below ``SMALL`` (the fixed form would keep one digit of it, or none) or a huge
+    one, and
     ``1 − 7.50e-07`` when it would show a number just short of 1 as 1.0000; nan and inf
     spelled out, never ``-0.0000``."""
     v = float(v)
@@ -151,7 +153,7 @@ def fmt(v):
         return "nan"
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
-    if v != 0 and (abs(v) < 0.5 * 10.0 ** -PRECISION or abs(v) >= 1e6):
+    if v != 0 and (abs(v) < SMALL or abs(v) >= 1e6):
         return f"{v:.{PRECISION - 2}e}"
     one = 1.0 if v > 0 else -1.0             # a saturated σ(z): 1 − 7.5e-07, not 1.0000
     gap = v - one

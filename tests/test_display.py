@@ -48,7 +48,8 @@ def test_the_output_layer_of_a_digit_network_is_shown_whole():
 def test_magnitudes_the_fixed_form_would_hide_are_shown_in_scientific_notation():
     # A saturated neuron's σ'(z) is tiny but not zero: 0.0000 would be a wrong number.
     assert display.fmt(3.2e-5) == "3.20e-05" and display.fmt(-4e-7) == "-4.00e-07"
-    assert display.fmt(4.9e-5) == "4.90e-05" and display.fmt(5e-5) == "0.0001"
+    assert display.fmt(4.9e-5) == "4.90e-05" and display.fmt(5e-4) == "5.00e-04"
+    assert display.fmt(1e-3) == "0.0010" and display.fmt(-0.0123) == "-0.0123"
     assert display.fmt(2.5e6) == "2.50e+06"
     for v in (1e-5, 3.3e-12, -7.7e-300, 123456789.0):
         assert float(display.fmt(v)) == pytest.approx(v, rel=0.01)

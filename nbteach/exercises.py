@@ -297,8 +297,9 @@ def check_matrix_backprop(fn, *, timing=True):
     per-example ``backprop`` for m = 6 and m = 1.
 
     With ``timing=True`` a correct function is then timed against the book's loop on a
-    [784, 30, 10] network and a mini-batch of 100 (the best of several runs); the ratio goes into
-    the message and ``.timing``. Timings vary from run to run; they never decide the verdict.
+    [784, 30, 10] network and a mini-batch of 100: the gradient alone (no update), the best of
+    the same number of runs for each, taken in turn. The ratio goes into the message and
+    ``.timing``. Timings vary from run to run; they never decide the verdict.
     """
     checked_fn(fn, "check_matrix_backprop")
 

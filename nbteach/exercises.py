@@ -262,9 +262,11 @@ def check_modified_neuron(fn):
 def check_linear_neurons(fn):
     """The exercise on linear neurons: backprop when every neuron is linear, σ(z) = z.
 
-    ``fn(net, x, y)`` gets a ``Network`` [3, 4, 5, 2] built with ``activation=linear`` and
-    one example; it returns ``(nabla_b, nabla_w)``. With σ'(z) = 1 the algorithm becomes
-    δ^L = a^L - y, δ^l = (w^{l+1})^T δ^{l+1}, and BP3, BP4 as before.
+    ``fn(net, x, y)`` gets a ``Network`` [3, 4, 5, 2] built with ``activation=linear`` (the
+    quadratic cost), one example ``x`` (3, 1) and ``y`` (2, 1); it returns
+    ``(nabla_b, nabla_w)`` for that network: ``nabla_b[i]`` ``(n_l, 1)`` and ``nabla_w[i]``
+    ``(n_l, n_{l-1})`` for book layer l = i + 2. The learner's code is meant to write both
+    passes without calling an activation function.
     """
     checked_fn(fn, "check_linear_neurons")
 
@@ -295,8 +297,9 @@ def check_matrix_backprop(fn, *, timing=True):
     per-example ``backprop`` for m = 6 and m = 1.
 
     With ``timing=True`` a correct function is then timed against the book's loop on a
-    [784, 30, 10] network and a mini-batch of 100 (the best of several runs); the ratio goes into
-    the message and ``.timing``. Timings vary from run to run; they never decide the verdict.
+    [784, 30, 10] network and a mini-batch of 100: the gradient alone (no update), the best of
+    the same number of runs for each, taken in turn. The ratio goes into the message and
+    ``.timing``. Timings vary from run to run; they never decide the verdict.
     """
     checked_fn(fn, "check_matrix_backprop")
 
@@ -339,30 +342,37 @@ def _loop_gradient(net, X, Y):
     return {"nabla_b": nabla_b, "nabla_w": nabla_w}
 
 
-def _best_of(f, repeats, budget=1.0):
-    """The shortest of up to ``repeats`` runs (at least 3), stopping after ``budget`` seconds.
+def _best_of_each(fs, repeats, budget=2.0):
+    """The shortest of ``repeats`` runs of each function in ``fs``, taken in turn.
 
-    The minimum, because on a busy machine every other run only adds waiting time.
+    Each round runs every function once, so a machine that slows down slows them all alike,
+    and every function gets the same number of runs (at least 3; fewer than ``repeats``
+    only when the rounds so far took ``budget`` seconds). The minimum, because on a busy
+    machine every other run only adds waiting time. Returns ``(best times, runs each)``.
     """
-    best, spent, runs = float("inf"), 0.0, 0
+    best, spent, runs = [float("inf")] * len(fs), 0.0, 0
     while runs < repeats and (runs < 3 or spent < budget):
-        start = time.perf_counter()
-        f()
-        took = time.perf_counter() - start
-        best, spent, runs = min(best, took), spent + took, runs + 1
-    return best
+        for i, f in enumerate(fs):
+            start = time.perf_counter()
+            f()
+            took = time.perf_counter() - start
+            best[i], spent = min(best[i], took), spent + took
+        runs += 1
+    return best, runs
 
 
 def _time_against_loop(fn, sizes=(784, 30, 10), m=100):
+    """Time the learner's gradient and the book's loop alike: the gradient alone, no update."""
     net, (X, Y) = _net(sizes=list(sizes), seed=0), _example(m, sizes=list(sizes), seed=0)
     try:
         fn(net, X, Y)                                    # warm-up run, not timed
-        yours = _best_of(lambda: fn(net, X, Y), repeats=30)
+        (yours, loop), runs = _best_of_each(
+            [lambda: fn(net, X, Y), lambda: _loop_gradient(net, X, Y)], repeats=10)
     except Exception as exc:  # the verdict stands; only the timing is missing
         return (f"Timing: your function raised {type(exc).__name__}: {exc} on a "
                 f"{list(sizes)} network, so it was not timed.")
-    loop = _best_of(lambda: _loop_gradient(net, X, Y), repeats=3)
     ratio = loop / yours if yours > 0 else float("inf")
     speed = f"{ratio:.1f}× faster than" if ratio >= 1 else f"{1 / ratio:.1f}× slower than"
     return (f"Timing on a {list(sizes)} network, m = {m}: yours {yours * 1e3:.2f} ms, "
-            f"the book's loop {loop * 1e3:.2f} ms: {speed} the loop.")
+            f"the book's loop {loop * 1e3:.2f} ms (the gradient alone, the best of {runs} "
+            f"runs each): {speed} the loop.")

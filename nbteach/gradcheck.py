@@ -10,7 +10,7 @@ Two independent checks, both from chapter 2:
   measuring ΔC / 2ε gives δ^l_j without using BP1 or BP2.
 
 Each costs two forward passes per parameter (or per neuron), which is exactly why
-backprop matters (notebook 08). Use small networks.
+backprop matters (notebook 09). Use small networks.
 """
 from __future__ import annotations
 
@@ -175,7 +175,7 @@ def demon_check(net, x, y, eps=1e-5):
 
 
 class _PassCounter:
-    """Counts forward passes through a network (for notebook 08's comparison)."""
+    """Counts forward passes through a network (for notebook 09's comparison)."""
 
     def __init__(self):
         self.passes = 0

@@ -8,7 +8,9 @@ package rather than about backprop (so they are checked here, not in the noteboo
   after the attempt;
 * notebook 07 tags each line of the book's ``backprop`` listing with its equation, using the
   line numbers every ``Step`` records (``step.code_lines``); that those numbers point at the
-  lines 07 names is a property of the annotation.
+  lines 07 names is a property of the annotation. The trace's BP3 and BP4 steps read only
+  their own layer's delta^l and a^{l-1}, which is why the book's code may interleave them
+  with BP2 (07 shows that numerically; here it is checked on the records).
 """
 import re
 from pathlib import Path
@@ -143,6 +145,13 @@ def test_exercise_prompts_in_07_do_not_state_the_answers():
         assert "(w^{l+1})^T \\cdots" not in visible and "\\delta^L = a^L - y" not in visible
 
 
+def test_the_checkers_docstrings_do_not_state_the_answers():
+    from nbteach.exercises import check_linear_neurons, check_modified_neuron
+    for doc in (check_linear_neurons.__doc__, check_modified_neuron.__doc__):
+        assert "a^L - y" not in doc and "(w^{l+1})^T δ^{l+1}" not in doc
+        assert "f'(z" not in doc and "f_prime(z^" not in doc
+
+
 def test_08_derives_the_problem_only_after_the_attempt():
     cells = _cells("08_matrix_minibatch")
     attempt = next(i for i, c in enumerate(cells) if "def backprop_matrix(" in c.source)
@@ -196,3 +205,17 @@ def test_each_equations_lines_compute_that_equation():
                if eq == "BP3")
     assert all("np.dot(delta, activations[" in LINES[n - 1] for n, eq in tags.items()
                if eq == "BP4")
+
+
+@pytest.mark.parametrize("sizes", [[2, 3, 3, 2], [3, 4, 5, 4, 2]])
+def test_bp3_and_bp4_steps_read_only_their_own_layer(sizes):
+    net = nt.Network(sizes, seed=0)
+    trace = net.trace(np.full((sizes[0], 1), 0.5), np.zeros((sizes[-1], 1)))
+    for step in trace.steps:
+        if step.equation not in ("BP3", "BP4"):
+            continue
+        l = step.layer
+        assert set(step.operands) <= {f"δ^{l}", f"a^{l - 1}"}
+        assert np.array_equal(step.operands[f"δ^{l}"], trace.deltas[l - 2])
+        if step.equation == "BP4":
+            assert np.array_equal(step.operands[f"a^{l - 1}"], trace.activations[l - 2])

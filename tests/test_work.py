@@ -1,9 +1,10 @@
-"""The multiply-add counts of nbteach.work, checked against the products the code really runs.
+"""The multiplication counts of nbteach.work, checked against the products the code really runs.
 
 Every matrix product in nbteach's backprop and in the book's code is an ``np.dot``; the
 finite-difference cost uses the ``@`` operator. ``counting()`` counts both: it replaces
 ``numpy.dot`` by a counting wrapper, and the weights are handed over as ``Counted`` arrays,
-whose ``@`` reports itself. An (n, k) by (k, m) product counts n k m multiply-adds.
+whose ``@`` reports itself. An (n, k) by (k, m) product counts n k m multiplications (and
+n (k - 1) m additions, which ``work`` does not count: an outer product, k = 1, has none).
 """
 from contextlib import contextmanager
 from unittest import mock
@@ -22,12 +23,12 @@ IDS = ["-".join(map(str, s)) for s in SIZES]
 
 class _Tally:
     def __init__(self):
-        self.madds = 0
+        self.multiplications = 0
         self.products = 0
 
     def add(self, a, b, result):
         self.products += 1
-        self.madds += int(np.size(result)) * int(np.shape(a)[-1])
+        self.multiplications += int(np.size(result)) * int(np.shape(a)[-1])
 
 
 _ACTIVE = []
@@ -79,7 +80,7 @@ def test_the_counter_counts_a_known_product():
     with counting() as tally:
         np.dot(a, b)
         a.view(Counted) @ b
-    assert tally.products == 2 and tally.madds == 2 * 3 * 4 * 5
+    assert tally.products == 2 and tally.multiplications == 2 * 3 * 4 * 5
 
 
 @pytest.mark.parametrize("sizes", SIZES, ids=IDS)
@@ -88,7 +89,7 @@ def test_forward_count_is_what_the_forward_pass_runs(sizes, m):
     net, X, _ = _case(sizes, m)
     with counting() as tally:
         bp.feedforward_stages(net.weights, net.biases, X)
-    assert tally.madds == work.forward_madds(sizes, m) == work.n_weights(sizes) * m
+    assert tally.multiplications == work.forward_multiplications(sizes, m) == work.n_weights(sizes) * m
     assert tally.products == len(sizes) - 1
 
 
@@ -96,10 +97,10 @@ def test_forward_count_is_what_the_forward_pass_runs(sizes, m):
 @pytest.mark.parametrize("m", [1, 6])
 def test_backprop_count_is_what_backprop_runs(sizes, m):
     net, X, Y = _case(sizes, m)
-    want = work.backprop_madds(sizes, m)
+    want = work.backprop_multiplications(sizes, m)
     with counting() as tally:
         bp.backprop_batch(net.weights, net.biases, X, Y)
-    assert tally.madds == want.total
+    assert tally.multiplications == want.total
     # one product per layer forward and for BP4, one per hidden layer for BP2
     assert tally.products == 3 * (len(sizes) - 1) - 1
 
@@ -109,7 +110,7 @@ def test_the_books_code_does_the_same_work(sizes):
     net, x, y = _case(sizes)
     with counting() as tally:
         book.Network(net.weights, net.biases).backprop(x, y)
-    assert tally.madds == work.backprop_madds(sizes).total
+    assert tally.multiplications == work.backprop_multiplications(sizes).total
 
 
 @pytest.mark.parametrize("sizes", SIZES[:3], ids=IDS[:3])
@@ -119,7 +120,7 @@ def test_finite_difference_count_is_what_forward_differences_run(sizes):
     with counting() as tally:
         *_, passes = forward_difference_gradient(net, x, y)
     assert passes == work.n_params(sizes) + 1
-    assert tally.madds == work.finite_difference_madds(sizes)
+    assert tally.multiplications == work.finite_difference_multiplications(sizes)
     assert tally.products == passes * (len(sizes) - 1)
 
 
@@ -136,35 +137,50 @@ def test_the_books_network_in_numbers():
     sizes = [784, 30, 10]
     assert work.n_weights(sizes) == 784 * 30 + 30 * 10 == 23_820
     assert work.n_params(sizes) == 23_860
-    w = work.backprop_madds(sizes)
+    w = work.backprop_multiplications(sizes)
     assert (w.forward, w.bp2, w.bp4, w.total) == (23_820, 300, 23_820, 47_940)
-    assert work.finite_difference_madds(sizes) == 23_861 * 23_820
+    assert work.finite_difference_multiplications(sizes) == 23_861 * 23_820
 
 
 @pytest.mark.parametrize("sizes", SIZES + [[10] * 8, [2, 1000, 2]], ids=str)
 def test_backprop_costs_between_two_and_three_forward_passes(sizes):
-    w = work.backprop_madds(sizes)
+    w = work.backprop_multiplications(sizes)
     assert 2 <= w.passes < 3
     assert w.total == 3 * work.n_weights(sizes) - sizes[0] * sizes[1]
 
 
 def test_work_grows_with_m_in_proportion():
     sizes = [784, 30, 10]
-    assert work.backprop_madds(sizes, 100).total == 100 * work.backprop_madds(sizes).total
-    assert work.finite_difference_madds(sizes, 7) == 7 * work.finite_difference_madds(sizes)
+    assert work.backprop_multiplications(sizes, 100).total == 100 * work.backprop_multiplications(sizes).total
+    assert work.finite_difference_multiplications(sizes, 7) == 7 * work.finite_difference_multiplications(sizes)
 
 
 def test_no_hidden_layer_means_no_bp2():
-    assert work.backprop_madds([3, 2]).bp2 == 0
+    assert work.backprop_multiplications([3, 2]).bp2 == 0
 
 
 @pytest.mark.parametrize("bad", [[784], "784, 10", [3, 0, 2], [3.5, 2]])
 def test_bad_sizes_are_refused(bad):
     with pytest.raises((TypeError, ValueError)):
-        work.backprop_madds(bad)
+        work.backprop_multiplications(bad)
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.0, True])
 def test_bad_m_is_refused(bad):
     with pytest.raises((TypeError, ValueError)):
-        work.forward_madds([3, 2], bad)
+        work.forward_multiplications([3, 2], bad)
+
+
+def test_an_outer_product_has_multiplications_and_no_additions():
+    # BP4 for one example: delta (n_l, 1) times a^T (1, n_{l-1}); every entry is one product
+    delta, a = np.array([[2.0], [3.0]]), np.array([[5.0], [7.0], [11.0]])
+    with counting() as tally:
+        outer = np.dot(delta, a.T)
+    assert tally.multiplications == outer.size == 6
+    assert np.array_equal(outer, delta * a.T)            # no sum anywhere: entry = δ_j a_k
+
+
+def test_the_earlier_names_give_the_same_counts():
+    assert work.forward_madds is work.forward_multiplications
+    assert work.backprop_madds is work.backprop_multiplications
+    assert work.finite_difference_madds is work.finite_difference_multiplications

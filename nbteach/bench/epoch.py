@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import fast
 from ..book import Network as BookNetwork
+from ..fast.tape import summed_squares
 from ..network import Network
 from ..training import mini_batches, shuffled
 from .common import (ETA, SIZES, book_examples, dataset, interleaved, median, torch_or_none,
@@ -183,7 +184,7 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     def cost():
         start = time.perf_counter()
         for first in range(0, steps, tape.chunk.steps):
-            fast._summed_squares(tape.chunk.error[:min(tape.chunk.steps, steps - first)])
+            summed_squares(tape.chunk.error[:min(tape.chunk.steps, steps - first)])
         return time.perf_counter() - start
 
     def train():

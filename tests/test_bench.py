@@ -142,6 +142,7 @@ def fake_results(torch=False, one_thread=True):
         row.update(torch=2000.0, torch_vs_book=2.0)
         epoch_.update(torch_seconds=3.0, sgd_vs_torch=6.0)
     return {"sizes": [784, 30, 10], "dtype": "float64", "quick": True, "numpy": np.__version__,
+            "load_before": 0.5, "load_after": 6.0,
             "torch": "9.9" if torch else None, "steps": [row], "epoch": epoch_,
             "blas": {"source": "threadpoolctl", "cpu_count": 2, "environment": {},
                      "libraries": [{"name": "openblas", "version": "0.3", "threads": 2,
@@ -171,6 +172,7 @@ def test_report_prints_the_table_the_targets_and_the_machine():
     assert "BLAS: openblas 0.3 (Haswell kernels, pthreads), 2 threads; 2 CPUs" in text
     assert "one thread: SGD 0.450 s" in text and "75% of the floor's speed" in text
     assert "Why these ratios differ between machines" in text
+    assert "Load average 0.5 before the run, 6.0 after, on 2 CPUs: the machine was busy" in text
     assert "30 epochs of 50000 examples" in text and "15.0 s" in text
     with_torch = bench.format_report(fake_results(torch=True, one_thread=False))
     assert "torch/book" in with_torch and "torch 9.9" in with_torch

@@ -137,6 +137,30 @@ def test_monitored_cost_is_the_exact_cost_after_each_epoch(cost):
     assert_params_close(fast_net, slow_net)
 
 
+def test_running_cost_with_cross_entropy_equals_the_readable_mini_batch_costs():
+    sizes = [20, 8, 4]
+    X, Y = data(53, sizes)
+    fast_net = nt.Network(sizes, seed=7, cost=nt.CrossEntropyCost)
+    slow_net = nt.Network(sizes, seed=7, cost=nt.CrossEntropyCost)
+    history = fast_net.SGD((X, Y), 2, 7, 0.5)
+    costs = readable_sgd(slow_net, X, Y, 2, 7, 0.5)
+    assert_params_close(fast_net, slow_net)
+    for got, want in zip(history.cost, costs, strict=True):
+        assert abs(got - want) <= TOL * abs(want)
+
+
+def test_sgd_makes_no_pass_over_the_data_for_the_cost_unless_asked(monkeypatch):
+    def second_pass(*args, **kwargs):
+        raise AssertionError("a forward pass over all the training data")
+    net = nt.Network([6, 5, 3], seed=8)
+    X, Y = data(30, net.sizes)
+    monkeypatch.setattr(fast, "cost_value", second_pass)
+    history = net.SGD((X, Y), 2, 5, 1.0)                  # the default: no second pass
+    assert history.epochs == 2 and all(np.isfinite(history.cost))
+    with pytest.raises(AssertionError, match="forward pass"):
+        net.SGD((X, Y), 1, 5, 1.0, monitor_training_cost=True)
+
+
 def test_sgd_on_mnist_shapes_equals_readable_steps():
     sizes = [784, 30, 10]
     X, Y = data(120, sizes, seed=7)

@@ -11,7 +11,7 @@ from ..files import atomic_write
 from .common import SIZES, dataset, torch_or_none
 from .epoch import epoch_breakdown, epoch_comparison, full_mnist
 from .steps import bare_products_fraction, measure_steps
-from .system import WHY_RATIOS_MOVE, blas_info, thread_limit, training_memory
+from .system import WHY_RATIOS_MOVE, blas_info, load_average, thread_limit, training_memory
 
 __all__ = ["run", "format_report", "write_json", "main"]
 
@@ -29,7 +29,8 @@ def run(quick=False, epoch_examples=None, repeats=None, full=False):
     k = repeats or (2 if quick else 3)
     data = dataset(n)
     out = {"sizes": SIZES, "dtype": "float64", "quick": bool(quick), "numpy": np.__version__,
-           "torch": None if torch is None else torch.__version__, "blas": blas_info()}
+           "torch": None if torch is None else torch.__version__, "blas": blas_info(),
+           "load_before": load_average()}
     if quick:
         out["steps"] = measure_steps(repeats=k, budget=0.03)
     else:
@@ -50,6 +51,7 @@ def run(quick=False, epoch_examples=None, repeats=None, full=False):
     out["memory"] = training_memory(n)
     out["full_mnist"] = full_mnist(epochs=2 if quick else 30,
                                    n_train=n, n_test=n // 5) if full else None
+    out["load_after"] = load_average()
     return out
 
 
@@ -152,6 +154,13 @@ def format_report(results):
              + (" (quick)" if r["quick"] else "")]
     if r.get("blas"):
         lines.append(_blas_line(r["blas"]))
+    if r.get("load_before") is not None and r.get("load_after") is not None:
+        cpus = (r.get("blas") or {}).get("cpu_count")
+        busy = max(r["load_before"], r["load_after"]) > (cpus or 1)   # more than we run
+        lines.append(f"Load average {r['load_before']:.1f} before the run, {r['load_after']:.1f} "
+                     f"after" + (f", on {cpus} CPUs" if cpus else "")
+                     + (": the machine was busy, so absolute times are inflated and ratios noisier."
+                        if busy else "."))
     lines += [""] + _step_table(r["steps"])
     lines += [""] + _epoch_lines(r["epoch"], r.get("epoch_one_thread", {"skipped": "not run"}))
     if r.get("breakdown"):

@@ -15,7 +15,7 @@ import numpy as np
 from ..network import Network
 from .common import ETA, SIZES, dataset
 
-__all__ = ["blas_info", "thread_limit", "training_memory", "WHY_RATIOS_MOVE"]
+__all__ = ["blas_info", "load_average", "thread_limit", "training_memory", "WHY_RATIOS_MOVE"]
 
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -60,6 +60,14 @@ def blas_info():
         names = getattr(np.__config__, "blas_opt_info", {}).get("libraries", ["unknown"])
         info["libraries"] = [{"name": ", ".join(names), "version": None, "threads": None}]
     return info
+
+
+def load_average():
+    """The machine's one-minute load average (runnable processes), or None where unknown."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):                  # not on every system
+        return None
 
 
 def thread_limit(threads):

@@ -64,6 +64,9 @@ with each speed trick numbered here and cited where it is used:
     benchmark times as the floor.
 14. **sigma' of all layers at once.** The activations of every layer are row blocks of
     one array, so sigma'(z^l) = a^l (1 - a^l) for all l is two calls, not two per layer.
+15. **One array for all the parameters.** The weights and biases of every layer are
+    consecutive pieces of one array, and their gradients of another laid out alike, so
+    the update w -= nabla_w of the whole network is one call.
 
 Activations: ``sigmoid``, ``tanh``, ``relu`` and ``linear`` use the special cases above;
 any other ``Activation`` is called as it is (``fn(z)``, ``prime(z)``, on the book's

@@ -67,11 +67,31 @@ class _Buffers:
         self.delta = [np.empty((n, m)) for n in sizes[1:]]            # delta^{i+2}, (n, m)
         self.error = np.empty((sizes[-1], m))                         # a^L - y, one step
         self.ones = np.ones(m)                                        # (m,) for trick 8
-        # the first layer's gradient for w and b apart; every later one's for [w | b]
-        self.nabla_w0 = np.empty((sizes[1], sizes[0]))
-        self.nabla_b0 = np.empty(sizes[1])
-        self.nabla_wb = [None] + [np.empty((n_out, n_in + 1))
-                                  for n_in, n_out in zip(sizes[1:-1], sizes[2:])]
+        # the gradient, laid out as the parameters are (trick 15): the first layer's
+        # nabla_w and nabla_b apart, then [nabla_w | nabla_b] of every later layer
+        self.nabla = np.empty(_parameter_count(sizes))
+        self.nabla_w0, self.nabla_b0, *rest = _parameter_views(self.nabla, sizes)
+        self.nabla_b0 = self.nabla_b0.reshape(-1)                    # (n_2,)
+        self.nabla_wb = [None] + rest
+
+
+def _parameter_shapes(sizes):
+    """w^2 and b^2 apart, then [w^l | b^l] for l > 2 (trick 12)."""
+    return ([(sizes[1], sizes[0]), (sizes[1], 1)]
+            + [(n_out, n_in + 1) for n_in, n_out in zip(sizes[1:-1], sizes[2:])])
+
+
+def _parameter_count(sizes):
+    return sum(rows * cols for rows, cols in _parameter_shapes(sizes))
+
+
+def _parameter_views(flat, sizes):
+    """C-ordered views of consecutive pieces of ``flat``, one per parameter array."""
+    views, start = [], 0
+    for rows, cols in _parameter_shapes(sizes):
+        views.append(flat[start:start + rows * cols].reshape(rows, cols))
+        start += rows * cols
+    return views
 
 
 class _Chunk:
@@ -132,13 +152,14 @@ class Trainer:
         weights = [np.asarray(w, dtype=np.float64) for w in weights]
         biases = [np.asarray(b, dtype=np.float64).reshape(-1, 1) for b in biases]
         self.sizes = [weights[0].shape[1]] + [w.shape[0] for w in weights]
-        # the first layer: w and b apart; every later layer: [w | b], (n_l, n_{l-1} + 1)
-        self._w0 = np.array(weights[0], order="C")
-        self._b0 = np.array(biases[0], order="C")
-        self._wb = [None] + [np.concatenate([w, b], axis=1)
-                             for w, b in zip(weights[1:], biases[1:])]
+        # every parameter in one array (trick 15): the first layer's w and b apart, then
+        # [w | b] of every later layer, (n_l, n_{l-1} + 1) (trick 12)
+        self._flat = np.empty(_parameter_count(self.sizes))
+        self._w0, self._b0, *rest = _parameter_views(self._flat, self.sizes)
+        self._wb = [None] + rest
         self.weights = [self._w0] + [wb[:, :-1] for wb in self._wb[1:]]
         self.biases = [self._b0] + [wb[:, -1:] for wb in self._wb[1:]]
+        self.load(weights, biases)
         self.activation, self.cost = activation, cost
         self._kit = kit(activation)
         self._quadratic = is_quadratic(cost)
@@ -158,7 +179,7 @@ class Trainer:
         return buf
 
     def is_finite(self):
-        return all(np.isfinite(p).all() for p in [self._w0, self._b0] + self._wb[1:])
+        return bool(np.isfinite(self._flat).all())
 
     # ---- the step, written once (trick 13) ------------------------------------------
 
@@ -211,11 +232,8 @@ class Trainer:
                  (np.dot, (delta[0], buf.ones, buf.nabla_b0))]
         for i in range(1, L):
             tape.append((np.dot, (delta[i], aa[i].T, buf.nabla_wb[i])))
-        if update:                                            # w -= nabla_w, in place
-            b0 = self._b0.reshape(-1)
-            tape += [(np.subtract, (self._w0, buf.nabla_w0, self._w0)),
-                     (np.subtract, (b0, buf.nabla_b0, b0))]
-            tape += [(np.subtract, (wb, nwb, wb)) for wb, nwb in zip(self._wb[1:], buf.nabla_wb[1:])]
+        if update:                                # w -= nabla_w for every layer at once (trick 15)
+            tape.append((np.subtract, (self._flat, buf.nabla, self._flat)))
         return tape
 
     def calls(self, X, Y, eta):

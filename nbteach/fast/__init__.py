@@ -20,9 +20,11 @@ with each speed trick numbered here and cited where it is used:
    about ``CHUNK_BYTES`` of input; one ``np.take`` per chunk copies its rows, in the
    shuffled order, into a buffer made once, whose mini-batches are views made once too.
    Measured against the alternatives: a gather per step costs two calls per step (and
-   ``take`` in its default ``mode="raise"`` copies twice); a gather of the whole epoch
-   needs a second copy of the data (314 MB for MNIST) and leaves it in main memory,
-   while a chunk is still in the cache when its products read it.
+   ``take`` in its default ``mode="raise"`` copies twice; ``mode="clip"`` does not); a
+   gather of the whole epoch at once needs a second copy of the data (314 MB for MNIST)
+   and leaves it in main memory, while a chunk is still in the cache when its products
+   read it. The chunk's targets are transposed once per chunk, so that each step's
+   ``y^T`` is contiguous.
 3. **Check once, not per step.** ``SGD`` checks the data and the weights once; a step
    here checks nothing and is never called by learners directly.
 4. **No new arrays per step.** Buffers are made once per mini-batch size; every
@@ -53,15 +55,15 @@ with each speed trick numbered here and cited where it is used:
     its activations with a row of ones below them, ``[a; 1]``, and the next layer keeps
     ``[w | b]`` as one array: then ``[w | b] [a; 1] = w a + b`` adds the bias inside the
     product, and BP3 and BP4 come out of one product too, ``delta [a; 1]^T =
-    [delta a^T | delta 1]``, and one update. Three calls fewer per layer and step. (The
-    first layer keeps w and b apart: its input rows come straight from the data.)
+    [delta a^T | delta 1]``. Two calls fewer per layer and step. (The first layer keeps
+    w and b apart: its input rows come straight from the data, with no ones to add.)
 13. **The step as a tape.** A step's numpy calls always act on the same arrays (the
     buffers, the weights, the chunk's views), so they are written down once as a list of
     ``(function, arguments)`` pairs, one list per mini-batch of a chunk, and the epoch
-    only plays them: per call, no Python branching, attribute lookups or loops over layers.
-    ``Trainer._step_tape`` is the one place the step is written; ``step``, ``gradient`` and the
-    epoch all play tapes it made. ``products`` keeps only its matrix products: what the
-    benchmark times as the floor.
+    only plays them: per call, no Python branching, attribute lookups or loops over
+    layers. ``Trainer._step_tape`` is the one place the step is written; ``step``,
+    ``gradient`` and the epoch all play tapes it made. ``products`` keeps only a tape's
+    matrix products: what the benchmark times as the floor.
 14. **sigma' of all layers at once.** The activations of every layer are row blocks of
     one array, so sigma'(z^l) = a^l (1 - a^l) for all l is two calls, not two per layer.
 15. **One array for all the parameters.** The weights and biases of every layer are

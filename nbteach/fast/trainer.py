@@ -143,8 +143,8 @@ class Trainer:
     activation : Activation
     cost : QuadraticCost or CrossEntropyCost
 
-    ``trainer.weights`` and ``trainer.biases`` hold the current values, in the book's
-    shapes (after the first layer, views of one array ``[w | b]`` per layer, trick 12);
+    ``trainer.weights`` and ``trainer.biases`` hold the current values in the book's
+    shapes, as views of the one array that holds them all (tricks 12 and 15);
     ``trainer.load(weights, biases)`` copies new values in, keeping every buffer and tape.
     """
 

@@ -155,6 +155,7 @@ def fake_results(torch=False, one_thread=True):
                           "products_seconds": 0.25, "overhead_seconds": 0.05,
                           "floor_seconds": 0.3, "floor_fraction": 0.75},
             "bare_products": {"batch_size": 1000, "step_seconds": 0.004, "update_seconds": 0.005,
+                              "blas_threads": 1,
                               "products_seconds": 0.003, "fraction": 0.75, "update_fraction": 0.6},
             "memory": {"n_train": 100, "data_bytes": 635_200, "sgd_extra_bytes": 2_000_000,
                        "monitor_extra_bytes": 2_100_000, "pair_extra_bytes": 700_000},
@@ -169,6 +170,7 @@ def test_report_prints_the_table_the_targets_and_the_machine():
             "        20.0x") in text
     assert "20.0x faster than the book's code (target: 10x)" in text
     assert "75% of the speed of its bare products" in text and "60% (target: 60%)" in text
+    assert "Mini-batch 1000, on one BLAS thread" in text
     assert "BLAS: openblas 0.3 (Haswell kernels, pthreads), 2 threads; 2 CPUs" in text
     assert "one thread: SGD 0.450 s" in text and "75% of the floor's speed" in text
     assert "Why these ratios differ between machines" in text

@@ -51,7 +51,8 @@ def run(quick=False, epoch_examples=None, repeats=None, full=False):
     limit = thread_limit(1)
     with limit if limit is not None else contextlib.nullcontext():
         out["bare_products"] = bare_products_fraction(repeats=repeats or (2 if quick else 7),
-                                                      budget=0.02 if quick else 0.1)
+                                                      budget=0.02 if quick else 0.1,
+                                                      min_calls=10 if quick else 100)
     out["bare_products"]["blas_threads"] = 1 if limit is not None else None
     del data
     out["memory"] = training_memory(n)

@@ -133,7 +133,7 @@ def speedup_vs_batch_size(batch_sizes=BATCH_SIZES, repeats=3, budget=0.05, seed=
     return measure_steps(batch_sizes, repeats=repeats, budget=budget, seed=seed, use_torch=False)
 
 
-def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0):
+def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0, min_calls=100):
     """A step at mini-batch m against its matrix products alone, for two callers.
 
     The products are those backprop cannot do without, with the same shapes, data and
@@ -143,7 +143,8 @@ def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0):
     and ``net.update_mini_batch((X, Y), eta)`` (``update_fraction``), the call a learner
     makes, with its input checks and the readable backprop. A fraction of 1.0 would mean
     that everything else (sigma, the Hadamard products, the checks, the update) costs
-    nothing. From the fastest of many interleaved calls of each; medians kept too.
+    nothing. From the fastest of many (at least ``min_calls``) interleaved calls of each;
+    medians kept too.
     """
     X, Y = mnist_like(m, seed)
     X = np.ascontiguousarray(X)                          # as a learner's X[:, cols] is
@@ -160,8 +161,8 @@ def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0):
 
     contenders = {"step": play(calls), "products": play(products),
                   "update": lambda i: net.update_mini_batch((X, Y), ETA)}
-    pairs = max(20, min(2000, calibrate(lambda i: [c(i) for c in contenders.values()], budget)
-                        * repeats))
+    pairs = max(min_calls, min(2000, repeats * calibrate(
+        lambda i: [c(i) for c in contenders.values()], budget)))
     times = {name: [] for name in contenders}
     names = list(contenders)
     with np.errstate(over="ignore", under="ignore"):

@@ -17,16 +17,16 @@ from .. import fast
 from ..book import Network as BookNetwork
 from ..fast.tape import summed_squares
 from ..network import Network
-from ..training import mini_batches, shuffled
+from ..training import mini_batches, shuffled, train_epoch
 from .common import (ETA, SIZES, book_examples, dataset, interleaved, median, torch_or_none,
                      torch_rows, torch_threads)
 
 __all__ = ["epoch_comparison", "epoch_breakdown", "full_mnist", "torch_epoch"]
 
 
-def _sgd(data, m):
+def _sgd(data, m, seed=0):
     """``net.SGD(data, 1, m, eta)``: wall seconds, and the training alone (``History.seconds``)."""
-    net = Network(SIZES, seed=0)
+    net = Network(SIZES, seed=seed)
     start = time.perf_counter()
     history = net.SGD(data, 1, m, ETA)
     return time.perf_counter() - start, history.seconds[0]
@@ -85,7 +85,6 @@ def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0,
     ``loop_seconds`` (``update_mini_batch(method="loop")``) and ``matrix_seconds``
     (``method="matrix"``).
     """
-    from ..training import train_epoch
     data = dataset(n_examples, seed) if data is None else data
     examples = book_examples(data)
     m = mini_batch_size
@@ -93,7 +92,7 @@ def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0,
     sgd_train = []
 
     def sgd():
-        wall, train = _sgd(data, m)
+        wall, train = _sgd(data, m, seed)
         sgd_train.append(train)
         return wall
 

@@ -128,6 +128,7 @@ def test_training_memory_counts_the_data_and_what_sgd_adds():
     out = bench.training_memory(n_train=300)
     assert out["data_bytes"] == 300 * (784 + 10) * 8 + 300 * 8
     assert 0 < out["sgd_extra_bytes"] < out["pair_extra_bytes"]
+    assert out["rows_y_bytes"] == 300 * 10 * 8 and out["chunk_bytes"] > 0
     assert out["pair_extra_bytes"] >= 300 * 784 * 8               # the copy into rows
 
 
@@ -158,6 +159,7 @@ def fake_results(torch=False, one_thread=True):
                               "blas_threads": 1,
                               "products_seconds": 0.003, "fraction": 0.75, "update_fraction": 0.6},
             "memory": {"n_train": 100, "data_bytes": 635_200, "sgd_extra_bytes": 2_000_000,
+                       "rows_y_bytes": 8000, "chunk_bytes": 2_100_000,
                        "monitor_extra_bytes": 2_100_000, "pair_extra_bytes": 700_000},
             "full_mnist": {"epochs": 30, "n_train": 50000, "n_test": 10000, "mini_batch_size": 10,
                            "wall_seconds": 15.0, "train_seconds": 12.0, "final_cost": 0.1}}

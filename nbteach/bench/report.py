@@ -145,8 +145,9 @@ def _memory_lines(mem):
         f"Memory of one SGD epoch on {mem['n_train']} MNIST-sized examples (tracemalloc):",
         f"  the Dataset holds   {mem['data_bytes'] / MB:8.1f} MB  (float64 pixels, one-hot "
         "targets, labels)",
-        f"  SGD adds at its peak {mem['sgd_extra_bytes'] / MB:7.1f} MB  (chunk buffer, step "
-        "buffers and tape, the new weights)",
+        f"  SGD adds at its peak {mem['sgd_extra_bytes'] / MB:7.1f} MB  (the targets as rows, "
+        f"{mem['rows_y_bytes'] / MB:.1f} MB; the chunk buffer, {mem['chunk_bytes'] / MB:.1f} MB; "
+        "the shuffle, the step's buffers and tape, the new weights)",
         f"  monitor_training_cost=True: {mem['monitor_extra_bytes'] / MB:.1f} MB  (plus the "
         "forward pass's outputs)",
         f"  an (X, Y) pair in the book's C-ordered columns: {mem['pair_extra_bytes'] / MB:.1f} MB "

@@ -12,6 +12,7 @@ import tracemalloc
 
 import numpy as np
 
+from .. import fast
 from ..network import Network
 from .common import ETA, SIZES, dataset
 
@@ -83,7 +84,8 @@ def training_memory(n_train=50_000, mini_batch_size=10, seed=0):
 
     numpy reports its arrays to tracemalloc, so these are the bytes of numpy data and
     Python objects: ``data_bytes`` the Dataset (pixels, one-hot targets, labels), and the
-    peak above it during ``SGD`` on the Dataset (``sgd_extra_bytes``), with
+    peak above it during ``SGD`` on the Dataset (``sgd_extra_bytes``: mostly the one-hot
+    targets as rows, ``rows_y_bytes``, and the chunk buffer, ``chunk_bytes``), with
     ``monitor_training_cost=True`` (``monitor_extra_bytes``), and on the same numbers as an
     ``(X, Y)`` pair in the book's C-ordered columns (``pair_extra_bytes``), which ``SGD``
     must first copy into rows.
@@ -94,7 +96,11 @@ def training_memory(n_train=50_000, mini_batch_size=10, seed=0):
     try:
         data = dataset(n_train, seed)
         data_bytes = data.X.nbytes + data.Y.nbytes + data.labels.nbytes
-        out = {"n_train": n_train, "mini_batch_size": mini_batch_size, "data_bytes": data_bytes}
+        net = Network(SIZES, seed=seed)
+        chunk = fast.Trainer(net.weights, net.biases).tape(mini_batch_size, ETA).chunk
+        out = {"n_train": n_train, "mini_batch_size": mini_batch_size, "data_bytes": data_bytes,
+               "rows_y_bytes": data.Y.nbytes,          # a Dataset's Y is (10, n): SGD copies it
+               "chunk_bytes": chunk.x.nbytes + chunk.y.nbytes + chunk.yT.nbytes + chunk.error.nbytes}
         runs = {"sgd": (data, {}), "monitor": (data, {"monitor_training_cost": True})}
         pair = (np.ascontiguousarray(data.X), np.ascontiguousarray(data.Y))
         runs["pair"] = (pair, {})

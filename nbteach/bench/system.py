@@ -22,13 +22,16 @@ _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS
 
 WHY_RATIOS_MOVE = """\
 Why these ratios differ between machines: at mini-batch 10, SGD spends most of its time in
-BLAS matrix products, the book's code in Python (a dozen small numpy calls per example).
-So the ratio grows with the speed of the machine's BLAS (its kernels for this CPU, SIMD
-width, cache sizes) and shrinks with faster Python, and it moves with memory speed (an
-epoch reads all 314 MB of pixels). At m = 10 the products are too small for BLAS to use
-more than one thread, so the thread count barely matters here; it does for mini-batches
-of 100 and more, and on a busy machine extra BLAS threads wait for busy cores. Absolute
-speeds also move with whatever else the machine runs: compare ratios from one run."""
+BLAS matrix products, the book's code in the Python interpreter (dozens of small numpy
+calls per example). So the ratio grows with the speed of the machine's BLAS (its kernels
+for this CPU, SIMD width, cache sizes) and shrinks with a faster interpreter, and it moves
+with memory speed (an epoch reads all 314 MB of pixels). At m = 10 the products are too
+small for BLAS to use more than one thread, so the thread count barely matters here; it
+does for mini-batches of 100 and more, and for the forward passes over whole data sets
+(test accuracy, monitored cost), where threads that wait for busy cores can cost more
+than they bring. Other work on the machine slows the products, which stream the weights
+through the caches, more than the interpreter: on a busy machine the ratio drops. Compare
+ratios from one run, on a quiet machine."""
 
 
 def _threadpoolctl():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 __all__ = ["History", "train_epoch", "shuffled", "mini_batches"]
 
 

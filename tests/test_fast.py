@@ -1,7 +1,8 @@
 """The fast path gives the readable path's numbers: gradients, steps, whole SGD epochs."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nbteach as nt
 from nbteach import backprop as bp

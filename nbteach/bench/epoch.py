@@ -18,8 +18,17 @@ from ..book import Network as BookNetwork
 from ..fast.tape import summed_squares
 from ..network import Network
 from ..training import mini_batches, shuffled, train_epoch
-from .common import (ETA, SIZES, book_examples, dataset, interleaved, median, torch_or_none,
-                     torch_rows, torch_threads)
+from .common import (
+    ETA,
+    SIZES,
+    book_examples,
+    dataset,
+    interleaved,
+    median,
+    torch_or_none,
+    torch_rows,
+    torch_threads,
+)
 
 __all__ = ["epoch_comparison", "epoch_breakdown", "full_mnist", "torch_epoch"]
 

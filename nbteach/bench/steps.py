@@ -17,8 +17,16 @@ import numpy as np
 from .. import fast
 from ..book import Network as BookNetwork
 from ..network import Network
-from .common import (BATCH_SIZES, ETA, SIZES, calibrate, mnist_like, timed, torch_or_none,
-                     torch_threads)
+from .common import (
+    BATCH_SIZES,
+    ETA,
+    SIZES,
+    calibrate,
+    mnist_like,
+    timed,
+    torch_or_none,
+    torch_threads,
+)
 
 __all__ = ["measure_steps", "speedup_vs_batch_size", "bare_products_fraction"]
 

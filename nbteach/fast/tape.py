@@ -7,7 +7,8 @@ a^L - y (trick 10). Non-goal: the step itself (``trainer.Trainer._step_tape``).
 """
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

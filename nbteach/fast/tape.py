@@ -82,18 +82,18 @@ class Kit(NamedTuple):
 
 # Matched by identity, so an Activation that merely shares a name takes the generic path.
 KNOWN = ((_acts.sigmoid, Kit(True, _sigmoid, _sigmoid_prime)),
-          (_acts.tanh, Kit(True, _tanh, _tanh_prime)),
-          (_acts.relu, Kit(True, _relu, _relu_prime)),
-          (_acts.linear, Kit(True, _linear, None)))
+         (_acts.tanh, Kit(True, _tanh, _tanh_prime)),
+         (_acts.relu, Kit(True, _relu, _relu_prime)),
+         (_acts.linear, Kit(True, _linear, None)))
 
 
 def kit(activation):
     """The special case for a known activation, or its own ``fn`` and ``prime``."""
-    for known, kit in KNOWN:
+    for known, special in KNOWN:
         if activation is known:
-            return kit
+            return special
     return Kit(False, lambda z, a: [(_set, (a, activation.fn, z))],
-                lambda out, z, a: [(_set, (out, activation.prime, z))])
+               lambda out, z, a: [(_set, (out, activation.prime, z))])
 
 
 def is_quadratic(cost):

@@ -102,6 +102,14 @@ def test_epoch_breakdown_times_every_part_and_the_floor():
     assert out["floor_fraction"] == pytest.approx(out["floor_seconds"] / out["train_seconds"])
 
 
+def test_cpu_time_is_a_clock_the_epoch_measures_can_use():
+    out = bench.epoch_comparison(n_examples=60, repeats=1, readable=False, use_torch=False,
+                                 clock=bench.common.CPU)
+    assert out["clock"] == "cpu" and "sgd_train_seconds" not in out and out["sgd_seconds"] > 0
+    b = bench.epoch_breakdown(n_examples=100, repeats=1, clock=bench.common.CPU)
+    assert b["clock"] == "cpu" and b["train_seconds"] > 0
+
+
 def test_bare_products_fraction_is_a_ratio_of_measured_times():
     out = bench.bare_products_fraction(m=20, repeats=1, budget=0.001, min_calls=5)
     assert out["step_seconds"] > 0 and out["products_seconds"] > 0 and out["update_seconds"] > 0
@@ -148,15 +156,17 @@ def fake_results(torch=False, one_thread=True):
             "blas": {"source": "threadpoolctl", "cpu_count": 2, "environment": {},
                      "libraries": [{"name": "openblas", "version": "0.3", "threads": 2,
                                     "architecture": "Haswell", "threading_layer": "pthreads"}]},
-            "epoch_one_thread": ({"sgd_seconds": 0.45, "book_seconds": 9.0, "sgd_vs_book": 20.0}
+            "epoch_one_thread": ({"sgd_seconds": 0.45, "book_seconds": 9.0, "sgd_vs_book": 20.0,
+                                  "clock": "cpu"}
                                  if one_thread else {"skipped": "threadpoolctl is not installed"}),
             "breakdown": {"repeats": 1, "steps": 10, "calls_per_step": 26, "products_per_step": 6,
+                          "clock": "cpu", "blas_threads": 1,
                           "train_seconds": 0.4, "gather_seconds": 0.03, "cost_seconds": 0.001,
                           "checks_seconds": 0.002, "exact_cost_seconds": 0.1,
                           "products_seconds": 0.25, "overhead_seconds": 0.05,
                           "floor_seconds": 0.3, "floor_fraction": 0.75},
             "bare_products": {"batch_size": 1000, "step_seconds": 0.004, "update_seconds": 0.005,
-                              "blas_threads": 1,
+                              "blas_threads": 1, "clock": "cpu",
                               "products_seconds": 0.003, "fraction": 0.75, "update_fraction": 0.6},
             "memory": {"n_train": 100, "data_bytes": 635_200, "sgd_extra_bytes": 2_000_000,
                        "rows_y_bytes": 8000, "chunk_bytes": 2_100_000,
@@ -172,9 +182,11 @@ def test_report_prints_the_table_the_targets_and_the_machine():
             "        20.0x") in text
     assert "20.0x faster than the book's code (target: 10x)" in text
     assert "75% of the speed of its bare products" in text and "60% (target: 60%)" in text
-    assert "Mini-batch 1000, on one BLAS thread" in text
+    assert "Mini-batch 1000 (CPU seconds on one BLAS thread)" in text
     assert "BLAS: openblas 0.3 (Haswell kernels, pthreads), 2 threads; 2 CPUs" in text
-    assert "one thread: SGD 0.450 s" in text and "75% of the floor's speed" in text
+    assert "one thread, in CPU seconds (steadier on a busy machine): SGD 0.450 s" in text
+    assert "75% of the floor's speed" in text
+    assert "timed alone, CPU seconds on one BLAS thread, median of 1" in text
     assert "Why these ratios differ between machines" in text
     assert "Load average 0.5 before the run, 6.0 after, on 2 CPUs: the machine was busy" in text
     assert "30 epochs of 50000 examples" in text and "15.0 s" in text

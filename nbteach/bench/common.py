@@ -4,7 +4,10 @@ Timing rules, used throughout: contenders run interleaved (each repetition runs 
 contender once, in turn), so a machine that slows down or speeds up affects all of them
 alike; a figure is the median over repetitions, or, for calls of a few milliseconds, the
 fastest of many (as ``timeit`` advises: slower calls measure the other processes on the
-machine, not the code).
+machine, not the code). The clock is the wall clock (``WALL``), what a learner waits;
+with BLAS limited to one thread the process computes on one thread, and its CPU time
+(``CPU``) leaves out the time other processes held the processor, so on a busy machine
+it measures the code more steadily.
 """
 from __future__ import annotations
 
@@ -15,12 +18,15 @@ import warnings
 
 import numpy as np
 
-__all__ = ["SIZES", "BATCH_SIZES", "ETA", "mnist_like", "dataset", "book_examples",
-           "torch_or_none", "torch_threads", "torch_rows", "calibrate", "timed", "interleaved"]
+__all__ = ["SIZES", "BATCH_SIZES", "ETA", "WALL", "CPU", "mnist_like", "dataset",
+           "book_examples", "torch_or_none", "torch_threads", "torch_rows", "calibrate",
+           "timed", "interleaved"]
 
 SIZES = [784, 30, 10]
 BATCH_SIZES = (1, 10, 100, 1000)
 ETA = 3.0           # the book's learning rate for this network
+WALL = time.perf_counter
+CPU = time.process_time
 
 
 def mnist_like(n, seed=0, sizes=SIZES):
@@ -90,26 +96,26 @@ def calibrate(step, budget):
     return max(1, min(100_000, int(budget / once)))
 
 
-def timed(step, calls=1):
-    """Seconds for ``calls`` calls of ``step(i)``."""
-    start = time.perf_counter()
+def timed(step, calls=1, clock=WALL):
+    """Seconds (of ``clock``) for ``calls`` calls of ``step(i)``."""
+    start = clock()
     for i in range(calls):
         step(i)
-    return time.perf_counter() - start
+    return clock() - start
 
 
-def interleaved(contenders, repeats):
+def interleaved(contenders, repeats, clock=WALL):
     """``{name: [seconds of each repetition]}``: every contender once per repetition, in turn.
 
     ``contenders`` maps a name to a function of no arguments that runs the thing once and
-    returns its seconds (or None to be timed from outside).
+    returns its seconds (or None to be timed from outside, with ``clock``).
     """
     times = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, run in contenders.items():
-            start = time.perf_counter()
+            start = clock()
             seconds = run()
-            times[name].append(time.perf_counter() - start if seconds is None else seconds)
+            times[name].append(clock() - start if seconds is None else seconds)
     return times
 
 

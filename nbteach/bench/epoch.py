@@ -19,8 +19,10 @@ from ..fast.tape import summed_squares
 from ..network import Network
 from ..training import mini_batches, shuffled, train_epoch
 from .common import (
+    CPU,
     ETA,
     SIZES,
+    WALL,
     book_examples,
     dataset,
     interleaved,
@@ -33,12 +35,13 @@ from .common import (
 __all__ = ["epoch_comparison", "epoch_breakdown", "full_mnist", "torch_epoch"]
 
 
-def _sgd(data, m, seed=0):
-    """``net.SGD(data, 1, m, eta)``: wall seconds, and the training alone (``History.seconds``)."""
+def _sgd(data, m, seed=0, clock=WALL):
+    """``net.SGD(data, 1, m, eta)``: its seconds, and the training alone (``History.seconds``,
+    always wall time)."""
     net = Network(SIZES, seed=seed)
-    start = time.perf_counter()
+    start = clock()
     history = net.SGD(data, 1, m, ETA)
-    return time.perf_counter() - start, history.seconds[0]
+    return clock() - start, history.seconds[0]
 
 
 def book_epoch(examples, m, seed=0):
@@ -82,14 +85,16 @@ def torch_epoch(torch, data, m, seed=0):
 
 
 def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0,
-                     readable=True, use_torch=True, data=None):
+                     readable=True, use_torch=True, data=None, clock=WALL):
     """Seconds for one epoch through ``Network.SGD``, the book's code and, if installed, PyTorch.
 
     ``sgd_seconds`` is the wall time of ``net.SGD(dataset, 1, ...)``: checks, the shuffle,
     training, the cost (the mean of the mini-batch costs, free); ``sgd_train_seconds`` the
     training alone, as ``History.seconds`` records it; ``book_seconds`` the same shuffle and
     mini-batches through the book's own ``update_mini_batch``; ``torch_seconds`` through
-    PyTorch eager (``torch_epoch``). Medians over ``repeats`` interleaved repetitions.
+    PyTorch eager (``torch_epoch``). Medians over ``repeats`` interleaved repetitions, in
+    seconds of ``clock`` (``common.WALL`` or ``common.CPU``; with ``CPU`` there is no
+    ``sgd_train_seconds``, which ``History`` records in wall time).
     With ``readable``, nbteach's readable steps too, once each (they are slow):
     ``loop_seconds`` (``update_mini_batch(method="loop")``) and ``matrix_seconds``
     (``method="matrix"``).
@@ -101,9 +106,9 @@ def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0,
     sgd_train = []
 
     def sgd():
-        wall, train = _sgd(data, m, seed)
+        seconds, train = _sgd(data, m, seed, clock)
         sgd_train.append(train)
-        return wall
+        return seconds
 
     def book():
         book_epoch(examples, m, seed)
@@ -114,38 +119,42 @@ def epoch_comparison(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0,
     contenders = {"sgd": sgd, "book": book}
     if torch is not None:
         contenders["torch"] = pytorch
-    times = interleaved(contenders, repeats)
+    times = interleaved(contenders, repeats, clock)
     out = {"n_examples": len(data), "mini_batch_size": m, "repeats": repeats,
-           "sgd_train_seconds": median(sgd_train)}
+           "clock": "cpu" if clock is CPU else "wall"}
+    if clock is WALL:
+        out["sgd_train_seconds"] = median(sgd_train)
     out.update({f"{name}_seconds": median(v) for name, v in times.items()})
     if readable:
         for method in ("loop", "matrix"):
             net = Network(SIZES, seed=seed)
-            start = time.perf_counter()
+            start = clock()
             train_epoch(net, data.X, data.Y, m, ETA, method=method)
-            out[f"{method}_seconds"] = time.perf_counter() - start
+            out[f"{method}_seconds"] = clock() - start
     for name in ("book", "torch", "loop", "matrix"):
         if f"{name}_seconds" in out:
             out[f"sgd_vs_{name}"] = out[f"{name}_seconds"] / out["sgd_seconds"]
     return out
 
 
-def _play_epoch(calls, steps, per_step):
+def _play_epoch(calls, steps, per_step, clock=WALL):
     """Seconds to play ``calls`` (one chunk's tape, or part of it) for ``steps`` steps."""
     per_chunk = len(calls) // per_step
-    start = time.perf_counter()
+    start = clock()
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         for first in range(0, steps, per_chunk):
             k = min(per_chunk, steps - first)
             for f, args in calls[:k * per_step] if k < per_chunk else calls:
                 f(*args)
-    return time.perf_counter() - start
+    return clock() - start
 
 
-def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, data=None):
+def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, data=None,
+                    clock=WALL):
     """Where one epoch of ``Network.SGD`` goes, and how close it comes to the floor.
 
-    Timed alone, in the same run (medians of ``repeats``): ``train_seconds`` (one epoch
+    Timed alone, in the same run (medians of ``repeats``, seconds of ``clock``, see
+    ``common``): ``train_seconds`` (one epoch
     of ``fast.Trainer``, as SGD trains), ``gather_seconds`` (the shuffle and the copies of
     the shuffled rows into the chunk buffer), ``checks_seconds`` (what ``SGD`` does before
     its first epoch: input checks, the rows view, the trainer), ``cost_seconds`` (the
@@ -174,26 +183,26 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
 
     def checks():
         new = Network(SIZES, seed=seed)
-        start = time.perf_counter()
+        start = clock()
         Xc, Yc = new._as_batch(data, "training_data")
         ws, bs = new._params()
         fast.Rows.from_columns(Xc, Yc)
         fast.Trainer(ws, bs, new.activation, new.cost)
-        return time.perf_counter() - start
+        return clock() - start
 
     def gather():
-        start = time.perf_counter()
+        start = clock()
         order = shuffled(net, n)
         per_chunk = tape.chunk.steps * m
         for first in range(0, n - n % m, per_chunk):
             tape.chunk.fill(rows, order[first:first + per_chunk])
-        return time.perf_counter() - start
+        return clock() - start
 
     def cost():
-        start = time.perf_counter()
+        start = clock()
         for first in range(0, steps, tape.chunk.steps):
             summed_squares(tape.chunk.error[:min(tape.chunk.steps, steps - first)])
-        return time.perf_counter() - start
+        return clock() - start
 
     def train():
         trainer.epoch(rows, shuffled(net, n), m, ETA)
@@ -204,11 +213,13 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     contenders = {
         "train": train, "gather": gather, "checks": checks, "cost": cost,
         "exact_cost": exact_cost,
-        "products": lambda: _play_epoch(products, steps, len(products) // tape.chunk.steps),
-        "overhead": lambda: _play_epoch(tiny_others, steps, tiny_per_step),
+        "products": lambda: _play_epoch(products, steps, len(products) // tape.chunk.steps,
+                                        clock),
+        "overhead": lambda: _play_epoch(tiny_others, steps, tiny_per_step, clock),
     }
-    times = interleaved(contenders, repeats)
+    times = interleaved(contenders, repeats, clock)
     out = {"n_examples": n, "mini_batch_size": m, "repeats": repeats,
+           "clock": "cpu" if clock is CPU else "wall",
            "steps": steps, "calls_per_step": tape.per_step,
            "products_per_step": len(products) // tape.chunk.steps}
     out.update({f"{name}_seconds": median(v) for name, v in times.items()})

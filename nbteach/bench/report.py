@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 from ..files import atomic_write
-from .common import SIZES, dataset, torch_or_none
+from .common import CPU, SIZES, WALL, dataset, torch_or_none
 from .epoch import epoch_breakdown, epoch_comparison, full_mnist
 from .steps import bare_products_fraction, measure_steps
 from .system import WHY_RATIOS_MOVE, blas_info, load_average, thread_limit, training_memory
@@ -36,24 +36,27 @@ def run(quick=False, epoch_examples=None, repeats=None, full=False):
         out["steps"] = measure_steps(repeats=k, budget=0.01)
     else:
         out["steps"] = measure_steps(repeats=repeats or 5, budget=0.2)
-    out["epoch"] = epoch_comparison(n, repeats=k, data=data)
+    out["epoch"] = epoch_comparison(n, repeats=k, data=data)           # wall time, as it is
+    # On one BLAS thread the process computes on one thread, so its CPU time measures the
+    # code and not the other processes on the machine (``common.CPU``): the epoch once more,
+    # where it goes, and the step at m = 1000, whose products BLAS would otherwise share
+    # out among threads that, on a busy machine, wait for each other.
     limit = thread_limit(1)
-    if limit is None:
-        out["epoch_one_thread"] = {"skipped": "threadpoolctl is not installed "
-                                              "(pip install threadpoolctl to measure it)"}
-    else:
-        with limit:
-            out["epoch_one_thread"] = epoch_comparison(n, repeats=max(1, k - 1), data=data,
-                                                       readable=False, use_torch=False)
-    out["breakdown"] = epoch_breakdown(n, repeats=k, data=data)
-    # at m = 1000 BLAS runs its products on all threads; on one thread, what the fraction
-    # compares is the code, not how the machine schedules threads
-    limit = thread_limit(1)
-    with limit if limit is not None else contextlib.nullcontext():
+    clock = WALL if limit is None else CPU
+    with contextlib.nullcontext() if limit is None else limit:
+        if limit is None:
+            out["epoch_one_thread"] = {"skipped": "threadpoolctl is not installed "
+                                                  "(pip install threadpoolctl to measure it)"}
+        else:
+            out["epoch_one_thread"] = epoch_comparison(n, repeats=k, data=data, readable=False,
+                                                       use_torch=False, clock=CPU)
+        out["breakdown"] = epoch_breakdown(n, repeats=k, data=data, clock=clock)
         out["bare_products"] = bare_products_fraction(repeats=repeats or (2 if quick else 7),
                                                       budget=0.02 if quick else 0.1,
-                                                      min_calls=10 if quick else 100)
-    out["bare_products"]["blas_threads"] = 1 if limit is not None else None
+                                                      min_calls=10 if quick else 100,
+                                                      clock=clock)
+    for key in ("breakdown", "bare_products"):
+        out[key]["blas_threads"] = None if limit is None else 1
     del data
     out["memory"] = training_memory(n)
     out["full_mnist"] = full_mnist(epochs=2 if quick else 30,
@@ -98,7 +101,7 @@ def _step_table(steps):
 def _epoch_lines(e, one):
     m = e["mini_batch_size"]
     lines = [f"One epoch, {e['n_examples']} examples, mini-batch {m} "
-             f"(median of {e['repeats']} interleaved runs):",
+             f"(median of {e['repeats']} interleaved runs, wall time):",
              f"  Network.SGD        {e['sgd_seconds']:9.3f} s  (training alone "
              f"{e['sgd_train_seconds']:.3f} s; the rest: checks before the first epoch)"]
     if "torch_seconds" in e:
@@ -116,15 +119,25 @@ def _epoch_lines(e, one):
     if "skipped" in one:
         lines.append(f"  With BLAS limited to one thread: not measured, {one['skipped']}.")
     else:
-        lines.append(f"  With BLAS limited to one thread: SGD {one['sgd_seconds']:.3f} s, the book's "
-                     f"code {one['book_seconds']:.3f} s: {one['sgd_vs_book']:.1f}x")
+        lines.append(f"  With BLAS limited to one thread, in CPU seconds (steadier on a busy "
+                     f"machine): SGD {one['sgd_seconds']:.3f} s, the book's code "
+                     f"{one['book_seconds']:.3f} s: {one['sgd_vs_book']:.1f}x")
     return lines
+
+
+def _how(part):
+    """How a part of the results was timed, in words."""
+    if part.get("blas_threads") == 1 and part.get("clock") == "cpu":
+        return "CPU seconds on one BLAS thread"
+    if part.get("blas_threads") == 1:
+        return "on one BLAS thread"
+    return "wall time, BLAS's default threads (threadpoolctl would limit them to one)"
 
 
 def _breakdown_lines(b):
     per = b["steps"]
     return [
-        f"Where SGD's epoch goes (each part timed alone, median of {b['repeats']}):",
+        f"Where SGD's epoch goes (each part timed alone, {_how(b)}, median of {b['repeats']}):",
         f"  training           {b['train_seconds']:9.3f} s  ({per} steps of "
         f"{b['calls_per_step']} numpy calls, {b['products_per_step']} of them matrix products)",
         f"    shuffle, gather  {b['gather_seconds']:9.3f} s  (the permutation; shuffled rows "
@@ -174,9 +187,7 @@ def format_report(results):
     if r.get("breakdown"):
         lines += [""] + _breakdown_lines(r["breakdown"])
     b = r["bare_products"]
-    threads = ("one BLAS thread" if b.get("blas_threads") == 1
-               else "BLAS's default threads (threadpoolctl would limit them to one)")
-    lines += ["", f"Mini-batch {b['batch_size']}, on {threads}: a fast step takes "
+    lines += ["", f"Mini-batch {b['batch_size']} ({_how(b)}): a fast step takes "
               f"{b['step_seconds'] * 1e3:.3f} ms, its matrix products alone "
               f"{b['products_seconds'] * 1e3:.3f} ms: the step runs at {b['fraction']:.0%} of "
               "the speed of its bare products."]

@@ -19,8 +19,10 @@ from ..book import Network as BookNetwork
 from ..network import Network
 from .common import (
     BATCH_SIZES,
+    CPU,
     ETA,
     SIZES,
+    WALL,
     calibrate,
     mnist_like,
     timed,
@@ -144,7 +146,7 @@ def speedup_vs_batch_size(batch_sizes=BATCH_SIZES, repeats=3, budget=0.05, seed=
     return measure_steps(batch_sizes, repeats=repeats, budget=budget, seed=seed, use_torch=False)
 
 
-def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0, min_calls=100):
+def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0, min_calls=100, clock=WALL):
     """A step at mini-batch m against its matrix products alone, for two callers.
 
     The products are those backprop cannot do without, with the same shapes, data and
@@ -154,8 +156,8 @@ def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0, min_calls=100)
     and ``net.update_mini_batch((X, Y), eta)`` (``update_fraction``), the call a learner
     makes, with its input checks and the readable backprop. A fraction of 1.0 would mean
     that everything else (sigma, the Hadamard products, the checks, the update) costs
-    nothing. From the fastest of many (at least ``min_calls``) interleaved calls of each;
-    medians kept too.
+    nothing. From the fastest of many (at least ``min_calls``) interleaved calls of each,
+    in seconds of ``clock`` (see ``common``); medians kept too.
     """
     X, Y = mnist_like(m, seed)
     X = np.ascontiguousarray(X)                          # as a learner's X[:, cols] is
@@ -179,9 +181,9 @@ def bare_products_fraction(m=1000, repeats=7, budget=0.1, seed=0, min_calls=100)
     with np.errstate(over="ignore", under="ignore"):
         for i in range(pairs):
             for name in names[i % 3:] + names[:i % 3]:
-                times[name].append(timed(contenders[name]))
+                times[name].append(timed(contenders[name], clock=clock))
     best = {name: min(v) for name, v in times.items()}
-    return {"batch_size": m, "calls": pairs,
+    return {"batch_size": m, "calls": pairs, "clock": "cpu" if clock is CPU else "wall",
             "step_seconds": best["step"], "products_seconds": best["products"],
             "update_seconds": best["update"],
             "fraction": best["products"] / best["step"],

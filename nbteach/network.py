@@ -292,7 +292,7 @@ class Network:
         return int(np.sum(self.predict(X) == labels))
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
-            progress=False, callback=None):
+            monitor_training_cost=False, progress=False, callback=None):
         """Train with mini-batch stochastic gradient descent; return a ``History``.
 
         Each epoch shuffles the training data with the network's own random generator,
@@ -306,6 +306,11 @@ class Network:
         epochs, mini_batch_size : positive int
         eta : float, learning rate
         test_data : Dataset or list of (x, y), optional
+        monitor_training_cost : bool
+            False (default): ``history.cost`` is each epoch's mean of the mini-batch costs
+            the steps computed anyway (free). True: the exact mean cost over the training
+            data after each epoch, as the book's ``network2`` reports it (one more forward
+            pass per epoch). See ``History``.
         progress : bool, show a tqdm progress bar over the epochs
         callback : callable(epoch, history), optional, called after every epoch
         """
@@ -317,12 +322,14 @@ class Network:
 
         X, Y = self._as_batch(training_data, "training_data")
         test = None if test_data is None else self._as_labelled(test_data)
-        self._params()
+        ws, bs = self._params()
         rows = fast.Rows.from_columns(X, Y)                  # examples as rows, once: no copy
                                                              # for a Dataset (X in F order)
         test_rows = None if test is None else np.ascontiguousarray(test[0].T)
+        trainer = fast.Trainer(ws, bs, self.activation, self.cost)   # buffers for every epoch
         history = History(sizes=list(self.sizes), eta=eta, mini_batch_size=mini_batch_size,
-                          n_train=X.shape[1], n_test=None if test is None else len(test[1]))
+                          n_train=X.shape[1], n_test=None if test is None else len(test[1]),
+                          monitor_training_cost=bool(monitor_training_cost))
         bar = None
         if progress:
             from tqdm.auto import tqdm
@@ -330,17 +337,16 @@ class Network:
         try:
             for epoch in range(epochs):
                 start = time.perf_counter()
-                before = (self.weights, self.biases)
-                trained = fast.sgd_epoch(self, rows, mini_batch_size, eta)
+                trained = fast.sgd_epoch(self, rows, mini_batch_size, eta, trainer)
+                seconds = time.perf_counter() - start
                 if trained is None:                          # the network is untouched
                     raise _diverged(epoch, eta, history, "a weight or bias became infinite or NaN")
-                self.weights, self.biases = trained
-                seconds = time.perf_counter() - start
-                ws, bs = self._params()
-                cost = fast.cost_value(ws, bs, rows, self.activation, self.cost)
+                ws, bs, cost = trained
+                if history.monitor_training_cost:
+                    cost = fast.cost_value(ws, bs, rows, self.activation, self.cost)
                 if not np.isfinite(cost):
-                    self.weights, self.biases = before
                     raise _diverged(epoch, eta, history, f"the cost became {cost}")
+                self.weights, self.biases = ws, bs
                 correct = None
                 if test is not None:
                     correct = fast.count_correct(ws, bs, test_rows, test[1], self.activation)

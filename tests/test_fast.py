@@ -88,13 +88,22 @@ def test_fast_step_equals_update_mini_batch(sizes, m, seed, activation, cost):
 
 
 def readable_sgd(net, X, Y, epochs, mini_batch_size, eta):
-    """The book's SGD as it reads: the same shuffle, one readable step per mini-batch."""
+    """The book's SGD as it reads: the same shuffle, one readable step per mini-batch.
+
+    Returns each epoch's mean of the mini-batch costs, each computed the readable way
+    (``net.cost_value``) just before its step: what ``History.cost`` holds by default.
+    """
     n = X.shape[1]
+    costs = []
     for _ in range(epochs):
         order = net.rng.permutation(n)
+        total = 0.0
         for start in range(0, n, mini_batch_size):
             cols = order[start:start + mini_batch_size]
+            total += net.cost_value(X[:, cols], Y[:, cols]) * len(cols)
             net.update_mini_batch((X[:, cols], Y[:, cols]), eta)
+        costs.append(total / n)
+    return costs
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda a: a.name)
@@ -106,9 +115,51 @@ def test_sgd_epochs_equal_readable_steps_with_the_same_shuffle(activation):
     fast_net = nt.Network(sizes, seed=5, activation=activation)
     slow_net = nt.Network(sizes, seed=5, activation=activation)
     history = fast_net.SGD((X, Y), 3, 7, eta)
-    readable_sgd(slow_net, X, Y, 3, 7, eta)
+    costs = readable_sgd(slow_net, X, Y, 3, 7, eta)
     assert_params_close(fast_net, slow_net)
-    assert abs(history.cost[-1] - slow_net.cost_value(X, Y)) <= TOL * abs(history.cost[-1])
+    assert not history.monitor_training_cost
+    for got, want in zip(history.cost, costs, strict=True):   # the mini-batch costs' mean
+        assert abs(got - want) <= TOL * abs(want)
+
+
+@pytest.mark.parametrize("cost", COSTS, ids=lambda c: c.name)
+def test_monitored_cost_is_the_exact_cost_after_each_epoch(cost):
+    sizes = [20, 8, 4]
+    X, Y = data(53, sizes)
+    fast_net = nt.Network(sizes, seed=6, cost=cost)
+    slow_net = nt.Network(sizes, seed=6, cost=cost)
+    history = fast_net.SGD((X, Y), 3, 7, 0.5, monitor_training_cost=True)
+    assert history.monitor_training_cost and "after each epoch" in history.cost_measured
+    for e in range(3):
+        running = readable_sgd(slow_net, X, Y, 1, 7, 0.5)[0]
+        exact = slow_net.cost_value(X, Y)          # after the epoch, over all the data
+        assert abs(history.cost[e] - exact) <= TOL * exact
+        assert abs(history.cost[e] - running) > 1e-6 * exact   # a different number
+    assert_params_close(fast_net, slow_net)
+
+
+def test_running_cost_with_cross_entropy_equals_the_readable_mini_batch_costs():
+    sizes = [20, 8, 4]
+    X, Y = data(53, sizes)
+    fast_net = nt.Network(sizes, seed=7, cost=nt.CrossEntropyCost)
+    slow_net = nt.Network(sizes, seed=7, cost=nt.CrossEntropyCost)
+    history = fast_net.SGD((X, Y), 2, 7, 0.5)
+    costs = readable_sgd(slow_net, X, Y, 2, 7, 0.5)
+    assert_params_close(fast_net, slow_net)
+    for got, want in zip(history.cost, costs, strict=True):
+        assert abs(got - want) <= TOL * abs(want)
+
+
+def test_sgd_makes_no_pass_over_the_data_for_the_cost_unless_asked(monkeypatch):
+    def second_pass(*args, **kwargs):
+        raise AssertionError("a forward pass over all the training data")
+    net = nt.Network([6, 5, 3], seed=8)
+    X, Y = data(30, net.sizes)
+    monkeypatch.setattr(fast, "cost_value", second_pass)
+    history = net.SGD((X, Y), 2, 5, 1.0)                  # the default: no second pass
+    assert history.epochs == 2 and all(np.isfinite(history.cost))
+    with pytest.raises(AssertionError, match="forward pass"):
+        net.SGD((X, Y), 1, 5, 1.0, monitor_training_cost=True)
 
 
 def test_sgd_on_mnist_shapes_equals_readable_steps():
@@ -126,7 +177,8 @@ def test_train_epoch_methods_agree(method):
     sizes = [6, 5, 3]
     X, Y = data(23, sizes)
     a, b = nt.Network(sizes, seed=9), nt.Network(sizes, seed=9)
-    a.weights, a.biases = fast.sgd_epoch(a, fast.Rows.from_columns(X, Y), 4, 2.0)
+    epoch = fast.sgd_epoch(a, fast.Rows.from_columns(X, Y), 4, 2.0)
+    a.weights, a.biases = epoch.weights, epoch.biases
     train_epoch(b, X, Y, 4, 2.0, method=method)
     assert_params_close(a, b)
     assert a.rng.random() == b.rng.random()       # the same draws from the generator
@@ -160,7 +212,7 @@ def test_history_records_readable_cost_and_accuracy():
     Xt, Yt = data(15, sizes, seed=1)
     test = [(Xt[:, j:j + 1], int(np.argmax(Yt[:, j]))) for j in range(15)]
     net = nt.Network(sizes, seed=12, cost=nt.CrossEntropyCost)
-    history = net.SGD((X, Y), 2, 6, 0.5, test_data=test)
+    history = net.SGD((X, Y), 2, 6, 0.5, test_data=test, monitor_training_cost=True)
     assert abs(history.cost[-1] - net.cost_value(X, Y)) <= TOL * history.cost[-1]
     assert history.correct[-1] == net.evaluate(test)
 
@@ -192,11 +244,12 @@ def test_fast_epoch_does_not_touch_the_networks_arrays_until_it_succeeds():
     X, Y = data(10, net.sizes)
     old_w, old_b = net.weights, net.biases
     copies = [p.copy() for p in old_w + old_b]
-    new_w, new_b = fast.sgd_epoch(net, fast.Rows.from_columns(X, Y), 3, 1.0)
+    new_w, new_b, cost = fast.sgd_epoch(net, fast.Rows.from_columns(X, Y), 3, 1.0)
     for p, q in zip(old_w + old_b, copies):
         assert np.array_equal(p, q)               # the old arrays were not changed in place
     assert net.weights is old_w                   # sgd_epoch returns new arrays, assigns nothing
     assert not any(np.array_equal(p, q) for p, q in zip(new_w, old_w))
+    assert np.isfinite(cost) and cost > 0
 
 
 def test_callback_changes_between_epochs_are_kept():
@@ -219,7 +272,8 @@ def test_trainer_copies_its_inputs_and_keeps_the_books_shapes():
     ws = [w.copy() for w in net.weights]
     trainer = fast.Trainer(net.weights, net.biases)
     X, Y = data(5, net.sizes)
-    trainer.step(np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T), 1.0)
+    cost = trainer.step(X, Y, 1.0)                # the summed cost before the step
+    assert abs(cost - net.cost_value(X, Y) * 5) <= TOL * cost
     assert all(np.array_equal(w, v) for w, v in zip(net.weights, ws))
     assert [w.shape for w in trainer.weights] == [(3, 4), (2, 3)]
     assert [b.shape for b in trainer.biases] == [(3, 1), (2, 1)]

@@ -19,7 +19,17 @@ def test_a_short_run_beats_chance_by_a_wide_margin(mnist):
     assert history.correct[-1] == net.evaluate(test)
     assert history.accuracy[-1] > 0.6                  # chance is 0.1
     assert history.cost[-1] < history.cost[0]
-    assert np.isclose(history.cost[-1], net.cost_value(train.X, train.Y))
+    # by default the cost of each mini-batch during the epoch, a little above the cost after it
+    assert history.cost[-1] > net.cost_value(train.X, train.Y)
+
+
+def test_monitored_training_cost_is_the_cost_after_each_epoch(mnist):
+    train, _ = mnist
+    net = nt.Network([784, 30, 10], seed=0)
+    history = net.SGD(train[:1000], 2, 10, 3.0, monitor_training_cost=True)
+    assert np.isclose(history.cost[-1], net.cost_value(train[:1000].X, train[:1000].Y),
+                      rtol=1e-12, atol=0)
+    assert "after each epoch" in repr(history)
 
 
 def test_the_same_seed_gives_bit_identical_weights_and_history(mnist):

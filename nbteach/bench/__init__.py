@@ -1,13 +1,13 @@
 """``python -m nbteach.bench``: how much faster is backprop on whole mini-batches, and SGD?
 
-The book says a fully matrix-based mini-batch backprop is "about twice" as fast as its
-per-example loop. This package measures it, on ``[784, 30, 10]`` with random MNIST-shaped
+The book says a fully matrix-based mini-batch backprop gives a speedup of "about a factor of
+two" over its per-example loop, on the author's laptop. This package measures it, on ``[784, 30, 10]`` with random MNIST-shaped
 data (pixels uniform in [0, 1), one-hot labels, seeded), float64, in one run:
 
 * ``steps``: examples per second of one gradient step at mini-batch sizes 1, 10, 100 and
   1000, for the book's own code (``nbteach.book``), nbteach's readable loop and matrix
   versions, the fast path (``nbteach.fast``) and, if installed, PyTorch; ratios over the
-  book's code. Notebook 07 plots ``speedup_vs_batch_size``.
+  book's code. Notebook 08 plots ``speedup_vs_batch_size``.
 * ``epoch``: one 50,000-example epoch of ``Network.SGD`` at mini-batch 10 against the
   book's code on the same shuffle (and PyTorch eager, if installed), also with BLAS limited
   to one thread; where SGD's epoch goes, and its floor: its matrix products and per-call

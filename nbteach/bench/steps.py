@@ -142,7 +142,7 @@ def _measure_steps(batch_sizes, repeats, budget, seed, torch):
 
 
 def speedup_vs_batch_size(batch_sizes=BATCH_SIZES, repeats=3, budget=0.05, seed=0):
-    """Measured rows for notebook 07's plot (see ``measure_steps``); numpy only, a few seconds."""
+    """Measured rows for notebook 08's plot (see ``measure_steps``); numpy only, a few seconds."""
     return measure_steps(batch_sizes, repeats=repeats, budget=budget, seed=seed, use_torch=False)
 
 

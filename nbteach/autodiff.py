@@ -4,24 +4,24 @@ A ``Value`` is a number that remembers how it was made: its ``parents``, the der
 itself with respect to each (``local_grads``, worked out in the forward pass), an ``op`` and a
 ``label``. ``backward()`` sweeps from the output back: each node, once its gradient ∂C/∂node
 is complete, passes ``local × upstream`` to each parent, and a parent that feeds several nodes
-(it *fans out*) adds up the shares, ``+=``. ``record=True`` returns the sweep as ``SweepStep``
-records, one per edge: what the ``GraphStepper`` widget shows.
+(it *fans out*) adds up the shares, ``+=``. ``netgraph.record_sweep`` keeps the sweep edge by
+edge, for the ``GraphStepper`` widget to show.
 
 Read it next to micrograd's ``engine.py``; it departs on purpose: local derivatives are numbers,
 not closures, so a step can show them; a Python number in an expression is a constant folded
 into the op (``a - 0.3`` has one parent); the sweep is breadth-first from the output, so it
-goes back layer by layer as the book's backprop does; every ``backward()`` starts from zero.
+goes back layer by layer as the book's backprop does; every ``backward()`` starts from zero
+(PyTorch's adds to the gradients until they are zeroed). ``a / b`` is ``a * b**-1``.
 Non-goals: tensors, speed, higher derivatives. ``netgraph.graph_of`` builds a network's graph.
 """
 from __future__ import annotations
 
 import numbers
 from collections import deque
-from dataclasses import dataclass
 
 from .activations import sigmoid as _sigma
 
-__all__ = ["Value", "SweepStep", "sum_of"]
+__all__ = ["Value", "sum_of"]
 
 
 def _name(v):
@@ -91,7 +91,15 @@ class Value:
 
     def __pow__(self, n):                          # ∂(a^n)/∂a = n a^(n-1), n a number
         n = _number(n)
+        if self.data < 0 and not n.is_integer():
+            raise ValueError(f"({self.data:g}) ** {n:g} is not a real number")
         return Value(self.data ** n, (self,), (n * self.data ** (n - 1),), f"**{n:g}")
+
+    def __truediv__(self, other):                  # a / b = a · b^-1: two nodes, as micrograd
+        return self * (other ** -1 if isinstance(other, Value) else 1.0 / _number(other))
+
+    def __rtruediv__(self, other):                 # c / a = c · a^-1
+        return self ** -1 * _number(other)
 
     def sigmoid(self):                             # ∂σ(z)/∂z = σ(z) (1 - σ(z))
         s = float(_sigma(self.data))
@@ -123,25 +131,15 @@ class Value:
                     ready.append(p)
         return order, uses
 
-    def backward(self, record=False):
-        """Set ``v.grad`` = ∂self/∂v for every v self depends on, from zero, in ``sweep_order``.
-
-        With ``record=True``, return the sweep as a tuple of ``SweepStep``, one per edge.
-        """
-        order, uses = self.sweep_order()
+    def backward(self):
+        """Set ``v.grad`` = ∂self/∂v for every v self depends on, from zero, in ``sweep_order``."""
+        order, _ = self.sweep_order()
         for v in order:
             v.grad = 0.0
         self.grad = 1.0
-        steps, received = [], dict.fromkeys(order, 0)
         for v in order:
             for p, local in zip(v.parents, v.local_grads):
-                product = local * v.grad           # chain rule: ∂C/∂v · ∂v/∂p
-                p.grad += product
-                received[p] += 1
-                if record:
-                    steps.append(SweepStep(len(steps), v, p, local, v.grad, product, p.grad,
-                                           received[p], uses[p]))
-        return tuple(steps) if record else None
+                p.grad += local * v.grad           # chain rule: ∂C/∂v · ∂v/∂p, added up
 
 
 def sum_of(values):
@@ -150,34 +148,3 @@ def sum_of(values):
     if not values or not all(isinstance(v, Value) for v in values):
         raise TypeError("sum_of needs a non-empty list of Values")
     return Value(sum(v.data for v in values), values, [1.0] * len(values), "Σ")
-
-
-@dataclass(frozen=True)
-class SweepStep:
-    """One edge of the reverse sweep: ``parent.grad += local × upstream``.
-
-    ``node`` has its complete gradient ``upstream`` = ∂C/∂node when the step happens;
-    ``local`` = ∂node/∂parent was computed in the forward pass; ``product`` is this edge's
-    share of ∂C/∂parent and ``total`` the parent's gradient right after adding it. The
-    parent receives ``contributions`` shares in all; this is share number ``contribution``.
-    """
-
-    index: int            # position in the sweep, from 0
-    node: Value
-    parent: Value
-    local: float
-    upstream: float
-    product: float
-    total: float
-    contribution: int     # 1..contributions
-    contributions: int
-
-    @property
-    def fans_out(self):
-        """True when the parent feeds more than one node: its gradient is a sum of ``+=``."""
-        return self.contributions > 1
-
-    def __repr__(self):
-        share = f"  ({self.contribution} of {self.contributions})" if self.fans_out else ""
-        return (f"SweepStep({self.index + 1}: ∂C/∂{_name(self.parent)} += "
-                f"{self.local:.6g} × {self.upstream:.6g} = {self.product:.6g}{share})")

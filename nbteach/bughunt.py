@@ -14,7 +14,9 @@ l = 2..L it reports three things, each compared with a reference the function ca
 
 Then it asks the exercise checkers (``nbteach.diagnose.compare_gradients``) for their
 hint: the typical mistake the numbers look like (a missing σ', a transpose, a mean for a
-sum, an off-by-one layer, a flipped sign), or none.
+sum, an off-by-one layer, a flipped sign), or none. A report can keep that hint folded away
+(``hint_folded``): the bug zoo does, so that a stored report never names a bug before the
+learner has looked; ``report.unfolded()`` shows it.
 
 Non-goals: naming the bug (the numbers say where, a person says what); big networks
 (finite differences cost two forward passes per parameter).
@@ -66,6 +68,7 @@ class BugReport:
     shapes: tuple = ()          # notes on arrays of the wrong shape
     hint: str = ""              # the exercise checkers' guess at the mistake, or ""
     raised: str = ""            # the exception the function raised, or ""
+    hint_folded: bool = False   # True: the forms below show the hint only on request
 
     def _wrong(self, errors):
         return tuple(l for l, e in zip(self.layers, errors or ()) if e is not None and not e < TOL)
@@ -101,16 +104,32 @@ class BugReport:
         return [(f"l = {l}", _mark(eb), _mark(ew), "—" if ea is None else _mark(ea))
                 for l, eb, ew, ea in reversed(list(rows))]
 
+    def _legend(self):
+        """What the marks mean, only the marks this report uses: one or two short lines."""
+        marks = [f"✔ agrees (relative error below {error_bound(TOL)[2:]})", "✘ relative error"]
+        if self.shapes:
+            marks.append("✘ shape: an array of the wrong shape (the note above)")
+        if any(c == "—" for row in self._rows() for c in row):
+            marks.append("— no a^{l-1} to read off" + (" (a mini-batch)"
+                                                      if self.activation_errors is None else ""))
+        return textwrap.wrap("; ".join(marks), width=96, break_on_hyphens=False)
+
+    def _hint_line(self):
+        hint = self.hint.removeprefix("Hint: ") or "none"
+        return "folded away; report.unfolded() shows it" if self.hint_folded else hint
+
+    def unfolded(self):
+        """The same report with the checkers' hint shown."""
+        return replace(self, hint_folded=False)
+
     def text(self):
         if self.raised:
             return f"{self.title}\nthe function raised {self.raised}"
-        head = ("layer", "∂C/∂b^l", "∂C/∂w^l", "a^(l-1) in ∂C/∂w^l")
+        head = ("layer", "∂C/∂b^l", "∂C/∂w^l", "a^{l-1} in ∂C/∂w^l")
         lines = [self.title] + ["  ".join(f"{c:<10}" for c in r).rstrip()
                                 for r in [head] + self._rows()]
-        lines += list(self.shapes)
-        lines.append(f"✔ agrees (relative error below {error_bound(TOL)[2:]}); "
-                     "✘ relative error, or the shape it had")
-        lines += textwrap.wrap("checkers' hint: " + (self.hint.removeprefix("Hint: ") or "none"),
+        lines += list(self.shapes) + self._legend()
+        lines += textwrap.wrap("checkers' hint: " + self._hint_line(),
                                width=96, subsequent_indent="  ", break_on_hyphens=False)
         return "\n".join(lines)
 
@@ -126,13 +145,14 @@ class BugReport:
         body = "".join("<tr>" + "".join(f"<td{_colour(c)}>{esc(c)}</td>" for c in r) + "</tr>"
                        for r in self._rows())
         notes = "".join(f"<div class='nbteach-note'>{esc(n)}</div>" for n in self.shapes)
-        hint = esc(self.hint.removeprefix("Hint: ") or "none")
+        legend = esc(" ".join(self._legend())).replace("a^{l-1}", "a<sup>l−1</sup>")
+        hint = f"<i>{esc(self.hint.removeprefix('Hint: ') or 'none')}</i>"
+        hint = (f"<details><summary>checkers' hint (open it when you want it)</summary>{hint}"
+                "</details>" if self.hint_folded else f"<div>checkers' hint: {hint}</div>")
         return styled(
             f"<div class='nbteach-block'><b>{esc(self.title)}</b>"
             f"<table class='nbteach-table'><thead><tr>{head}</tr></thead><tbody>{body}"
-            f"</tbody></table>{notes}<div class='nbteach-note'>✔ agrees (relative error below "
-            f"{esc(error_bound(TOL)[2:])}); ✘ relative error, or the shape it had</div>"
-            f"<div>checkers' hint: <i>{hint}</i></div></div>")
+            f"</tbody></table>{notes}<div class='nbteach-note'>{legend}</div>{hint}</div>")
 
 
 def _mark(err):
@@ -205,7 +225,7 @@ def _typical_mistakes(ws, bs, x, y, act, cost):
     return candidates(named)
 
 
-def inspect_function(fn, net, x, y, *, title=None, eps=1e-5):
+def inspect_function(fn, net, x, y, *, title=None, eps=1e-5, hint_folded=False):
     """Check ``fn(weights, biases, x, y) -> (nabla_b, nabla_w)`` against ``net``'s cost.
 
     Parameters
@@ -217,13 +237,15 @@ def inspect_function(fn, net, x, y, *, title=None, eps=1e-5):
     net : Network with the sigmoid activation and the cost to check against
     x : (n_in, m) array, one example (m = 1) or a mini-batch
     y : (n_out, m) array
+    hint_folded : keep the checkers' hint folded away in the report's text and HTML forms
 
     Returns
     -------
     BugReport : per layer, the relative errors of ∂C/∂b, ∂C/∂w and (m = 1) of the
     activation used in ∂C/∂w; the checkers' hint; what the function raised, if it did.
     """
-    ws, bs = net._params()
+    num_b, num_w = numerical_gradient(net, x, y, eps)   # checks net, x and y first
+    ws, bs = list(net.weights), list(net.biases)
     m = x.shape[1]
     title = title or (f"{getattr(fn, '__name__', 'function')} on the "
                       f"{'-'.join(map(str, net.sizes))} network, "
@@ -235,10 +257,11 @@ def inspect_function(fn, net, x, y, *, title=None, eps=1e-5):
         nabla_b = as_list(nabla_b, "nabla_b", len(layers), "one (n_l, 1) column per layer")
         nabla_w = as_list(nabla_w, "nabla_w", len(layers), "one (n_l, n_{l-1}) matrix per layer")
     except NotAttempted:
-        return BugReport(title, layers, (), (), None, raised="NotImplementedError")
+        return BugReport(title, layers, (), (), None, raised="NotImplementedError",
+                         hint_folded=hint_folded)
     except (Raised, Wrong) as exc:
-        return BugReport(title, layers, (), (), None, raised=exc.message)
-    num_b, num_w = numerical_gradient(net, x, y, eps)
+        return BugReport(title, layers, (), (), None, raised=exc.message,
+                         hint_folded=hint_folded)
     shapes = []
     bias_errors = _errors("∂C/∂b", nabla_b, num_b, shapes)
     weight_errors = _errors("∂C/∂w", nabla_w, num_w, shapes)
@@ -255,4 +278,4 @@ def inspect_function(fn, net, x, y, *, title=None, eps=1e-5):
     except Wrong as exc:
         hint = exc.hint
     return BugReport(title, layers, bias_errors, weight_errors, activation_errors,
-                     tuple(shapes), hint)
+                     tuple(shapes), hint, hint_folded=hint_folded)

@@ -8,19 +8,22 @@ gradient used and the exercise checkers' hint; ``gradcheck.demon_check``; ``Netw
 and names the bug by two things: the equation whose line is wrong and the book layer l where
 the function computes its first wrong number, in the order it computes (the forward pass
 l = 2..L, then the backward pass l = L..2). ``diagnose_specimen`` says right, or wrong with
-a hint that points at evidence, never at the answer.
+a hint that points at evidence, never at the answer. The vocabulary (``EQUATIONS``) names
+places in the algorithm, never a kind of bug; ``inspect_specimen`` keeps the exercise
+checkers' hint folded away, since for some specimens it names the bug outright.
 
 Each ``Specimen`` keeps its ``Truth`` (the equation, the layer, the layers it leaves wrong,
 the symptom that gives it away, how to spot it next time); a specimen's repr shows its code
 and never its truth.
 
-The zoo's network is [3, 4, 4, 4]: its last three layers have the same size, so that a
-transposed w^l or the activation of the wrong layer still fits; the mini-batch has
-m = 4 examples, as many as those layers have neurons. Non-goal: finding bugs automatically.
+The zoo's network is [3, 4, 4, 4]: its last three layers have the same size, so that a slip
+that would break a shape on other networks still runs here; the mini-batch has m = 4
+examples, as many as those layers have neurons. Non-goal: finding bugs automatically.
 """
 from __future__ import annotations
 
 import inspect
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -38,8 +41,9 @@ __all__ = ["EQUATIONS", "SIZES", "SEED", "M", "Lab", "lab", "Truth", "Specimen",
            "REFERENCE", "REFERENCE_BATCH", "specimen", "inspect_specimen", "diagnose_specimen",
            "BugReport"]
 
-EQUATIONS = ("feedforward", "cost derivative", "BP1", "BP2", "BP3", "BP4", "mini-batch mean")
-SIZES = (3, 4, 4, 4)    # w^3 and w^4 square: some bugs fit only because of that
+# where a line can be wrong; "mini-batch sum": where the examples' gradients are added up
+EQUATIONS = ("feedforward", "cost derivative", "BP1", "BP2", "BP3", "BP4", "mini-batch sum")
+SIZES = (3, 4, 4, 4)    # w^3 and w^4 square: some slips run only because of that
 SEED = 0
 M = 4                   # examples in the zoo's mini-batch, as many as layers 2-4 have neurons
 
@@ -59,7 +63,7 @@ class Lab:
 
     def __repr__(self):
         return (f"Lab: the {'-'.join(map(str, SIZES))} sigmoid network (seed {SEED}, quadratic "
-                f"cost); one example x {self.x.shape}, y {self.y.shape}; a mini-batch "
+                f"cost)\none example x {self.x.shape}, y {self.y.shape}; a mini-batch "
                 f"X {self.X.shape}, Y {self.Y.shape}")
 
 
@@ -172,7 +176,7 @@ _TRUTHS = {
              "Only ∂C/∂b is wrong, at layers 3 and 2; every ∂C/∂w is right, so every δ is.",
              "Examples are columns: sum over axis=1. Test with a batch size unlike every layer "
              "size, and check that nabla_b[i].shape == biases[i].shape."),
-    9: Truth("mini-batch mean", 4, _ALL, _ALL,
+    9: Truth("mini-batch sum", 4, _ALL, _ALL,
              "Every gradient is divided by m, a mean over the mini-batch, although the sum is "
              "wanted: update_mini_batch divides by m again.",
              "Every entry is exactly 1/m = 1/4 of the true one, relative error 0.75 "
@@ -205,7 +209,8 @@ def inspect_specimen(k, net=None, x=None, y=None):
 
     By default on the zoo's network and its example (or mini-batch, for the specimens that
     take one); pass ``net`` and/or ``x`` ``(n_in, m)`` and ``y`` ``(n_out, m)`` to try
-    another network or other data. Returns a ``BugReport``.
+    another network or other data. Returns a ``BugReport`` whose checkers' hint is folded
+    away (``report.hint`` reads it).
     """
     spec = specimen(k)
     if net is None or x is None:
@@ -215,7 +220,7 @@ def inspect_specimen(k, net=None, x=None, y=None):
     return inspect_function(spec.fn, net, x, y, title=f"{spec.name}: gradient check on the "
                             f"{'-'.join(map(str, net.sizes))} network, "
                             + ("one example" if x.shape[1] == 1 else
-                               f"a mini-batch of m = {x.shape[1]}"))
+                               f"a mini-batch of m = {x.shape[1]}"), hint_folded=True)
 
 
 @cache
@@ -243,32 +248,38 @@ def diagnose_specimen(k, equation=None, layer=None):
     if spec.truth is None:
         raise ValueError("specimen 0 is the correct backprop: there is nothing to diagnose")
     title, truth, L = spec.name, spec.truth, len(SIZES)
+    choices = ", ".join(f'"{e}"' for e in EQUATIONS)
     if equation is None and layer is None:
         return CheckResult(title, "not attempted", (
-            "No diagnosis yet: replace the two None values. equation = one of "
-            + ", ".join(f'"{e}"' for e in EQUATIONS) + f"; layer = the book layer l (2 to {L}) "
-            "where the function computes its first wrong number."))
+            "No diagnosis yet: replace the two None values.\n"
+            f"equation: one of {choices}\n"
+            f"layer: the book layer l (2 to {L}) where the function computes its first wrong "
+            "number"))
     name = _equation(equation)
     if name is None:
-        return CheckResult(title, "failed", f"equation = {equation!r} is not one of "
-                           + ", ".join(f'"{e}"' for e in EQUATIONS) + ".")
+        return CheckResult(title, "failed", f"equation = {equation!r} is not one of:\n"
+                           f"{choices}.")
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 2 <= layer <= L:
         why = (" Layer 1 is the input layer: it has no weights, biases or δ." if layer == 1
                else "")
+        if isinstance(layer, (str, float)):
+            kind = "string" if isinstance(layer, str) else "float"
+            return CheckResult(title, "failed", f"layer = {layer!r}: the layer must be a whole "
+                               f"number such as {L}, not the {kind} {layer!r}.")
         return CheckResult(title, "failed", f"layer = {layer!r}: name a book layer l from 2 to "
                            f"{L}.{why}")
     if (name, int(layer)) == (truth.equation, truth.layer):
-        return CheckResult(title, "passed", f"Right: {name} at layer l = {layer}.\n"
-                           f"The bug: {truth.bug}")
-    hint = hint_for(spec, _evidence(k), name, int(layer), L, M)
+        return CheckResult(title, "passed", f"Right: {name} at layer l = {layer}.\n" + "\n".join(
+            textwrap.wrap(f"The bug: {truth.bug}", width=96, break_on_hyphens=False)))
+    hint = hint_for(spec, _evidence(k), name, int(layer), L)
     return CheckResult(title, "failed", f"Not {name} at layer l = {layer}.\nHint: {hint}",
                        "Hint: " + hint)
 
 
 _ALIASES = {"feed forward": "feedforward", "forward pass": "feedforward",
             "cost": "cost derivative", "cost_derivative": "cost derivative",
-            "mean": "mini-batch mean", "minibatch mean": "mini-batch mean",
-            "mini batch mean": "mini-batch mean"}
+            **dict.fromkeys(("sum", "mean", "minibatch sum", "mini batch sum", "mini-batch mean",
+                             "minibatch mean", "mini batch mean"), "mini-batch sum")}
 
 
 def _equation(equation):

@@ -21,17 +21,16 @@ __all__ = ["hint_for"]
 _MAKE_DELTA = ("feedforward", "cost derivative", "BP1", "BP2")   # a bug here changes δ
 
 
-def hint_for(spec, report, equation, layer, L, m=4):
+def hint_for(spec, report, equation, layer, L):
     """The hint for diagnosing ``spec`` as ``equation`` at book layer ``layer`` (wrong).
 
-    ``report`` is the specimen's ``BugReport`` on the zoo's data, ``L`` the number of layers,
-    ``m`` the size of the zoo's mini-batch.
+    ``report`` is the specimen's ``BugReport`` on the zoo's data, ``L`` the number of layers.
     """
     return (_structure(equation, layer, L)
             or (_layer(report, equation == spec.truth.equation, layer)
                 if layer != spec.truth.layer else "")
             or "The layer is right; the equation is not. "
-            + _equation(spec, report, equation, layer, m))
+            + _equation(spec, report, equation, layer))
 
 
 def _structure(equation, layer, L):
@@ -62,10 +61,10 @@ def _layer(report, equation_right, layer):
             "the backward pass from the output down: find the first wrong number in that order.")
 
 
-def _equation(spec, report, guess, l, m):
+def _equation(spec, report, guess, l):
     truth = spec.truth.equation
     wrong_b, wrong_w = l in report.wrong_b, l in report.wrong_w
-    if truth == "mini-batch mean":
+    if truth == "mini-batch sum":
         return (f"Both gradients of every layer have the same relative error, "
                 f"{report.bias_errors[0]:.2g}: every number the specimen returns is the same "
                 "fraction of the true one. Which step could scale all of them alike?")
@@ -73,13 +72,12 @@ def _equation(spec, report, guess, l, m):
         return ("Look at the report's last column: the activation each ∂C/∂w^l was built from "
                 "(row j of ∂C/∂w^l divided by ∂C/∂b^l_j) differs from the trace's a^{l-1} at "
                 "some layers. Which part of the function computes the activations it stores?")
-    if guess == "mini-batch mean":
+    if guess == "mini-batch sum":
         if not spec.batch:
-            return ("This specimen works on one example, where a mean and a sum over the "
-                    "examples are the same number.")
-        return (f"A mean in place of a sum makes a gradient exactly 1/m of the true one: a "
-                f"relative error of exactly 1 - 1/m = {1 - 1 / m:.2g}. Compare with the errors "
-                "the report shows.")
+            return ("This specimen works on one example: there are no examples to add up, and "
+                    "its gradient is that one example's.")
+        return ("Adding up the examples' gradients is done alike for ∂C/∂b and ∂C/∂w at every "
+                "layer, yet the report finds some of them right. Which ones are wrong?")
     if (guess, truth) == ("BP1", "cost derivative"):
         return ("Divide the specimen's ∂C/∂b^L (its δ^L, by BP3) by the trace's σ'(z^L) "
                 "(trace.hadamards[-1].right) and compare what is left with the trace's "

@@ -6,13 +6,14 @@ fans out and the book's equation that share belongs to), the contributions a nod
 and the whole sweep as one table (the stepper's static form). Labels are the book's, 1-based,
 in plain Unicode (``w²₁₁``), so they read the same with or without MathJax.
 
-Non-goal: computing. Every number was recorded by ``Value.backward`` (``SweepStep``); the
+Non-goal: computing. Every number was recorded from ``Value.backward`` (``SweepStep``); the
 roles and book coordinates come from ``netgraph.Graph``.
 """
 from __future__ import annotations
 
 from .display import esc, fmt
 from .graph_diagram import pretty
+from .netgraph import subscript
 
 __all__ = ["sweep_by_node", "node_heading", "node_pane_html", "contributions_html",
            "sweep_table_html"]
@@ -38,12 +39,27 @@ def _p(v):
     return esc(pretty(v.label))
 
 
+def _grouped(label):
+    """``label`` in parentheses if it has a space or an operator outside any parentheses,
+    so that ∂C/∂(w²₁₁ a¹₁) and ∂C/∂(a³₁ − y₁) do not read as a product or a difference."""
+    depth, bare = 0, False
+    for c in label:
+        depth += (c == "(") - (c == ")")
+        bare = bare or (depth == 0 and c in " +−-*·")
+    return f"({label})" if bare else label
+
+
+def _d(v):
+    """∂C/∂(node), HTML-escaped, parenthesised where the label needs it."""
+    return "∂C/∂" + esc(_grouped(pretty(v.label)))
+
+
 def _sup(l):
     return pretty(f"^{l}")
 
 
 def _sub(*idx):
-    return pretty("_{" + "".join(map(str, idx)) + "}")
+    return pretty("_" + subscript(*idx))        # w²₁₂ for (1, 2), w²₁₂﹐₃ for (12, 3)
 
 
 def _what(graph, node):
@@ -132,7 +148,7 @@ def _rows(graph, steps, *, node_column=False):
                     f"<td>{esc(local) if local in ('1', '½') else f'{esc(local)} = {fmt(s.local)}'}"
                     f"</td>"
                     f"<td>{fmt(s.upstream)}</td><td>{fmt(s.product)}</td>"
-                    f"<td>∂C/∂{_p(s.parent)} {into}</td><td>{esc(_book(graph, s))}</td></tr>")
+                    f"<td>{_d(s.parent)} {into}</td><td>{esc(_book(graph, s))}</td></tr>")
     head = "<th>from node</th>" if node_column else ""
     return (f"<table class='nbteach-table'><thead><tr>{head}<th>parent</th><th>local "
             f"derivative</th><th>× upstream</th><th>= share</th><th>into the parent</th>"
@@ -143,7 +159,7 @@ def node_pane_html(graph, node, steps, *, diagram=""):
     """The body of one ``GraphStepper`` pane: the node, its gradient and one row per parent."""
     return (f"<div class='nbteach-block'><div class='nbteach-note'>{esc(_what(graph, node))}"
             f"</div><div>{_p(node)} = {fmt(node.data)} in the forward pass; its gradient is "
-            f"complete: <b>∂C/∂{_p(node)} = {fmt(steps[0].upstream)}</b> (the upstream gradient)."
+            f"complete: <b>{_d(node)} = {fmt(steps[0].upstream)}</b> (the upstream gradient)."
             f"</div>{_rows(graph, steps)}<div class='nbteach-note'>Drawing: the node passing "
             "its gradient back is filled, its parents are outlined, nodes already swept are "
             f"tinted.</div>{diagram}</div>")
@@ -152,11 +168,21 @@ def node_pane_html(graph, node, steps, *, diagram=""):
 def contributions_html(graph, sweep, node):
     """Every share ``node`` receives in the sweep, and their sum, its gradient."""
     steps = [s for s in sweep if s.parent is node]
-    total = " + ".join(fmt(s.product) for s in steps)
-    return (f"<div class='nbteach-block'><div><b>∂C/∂{_p(node)} collects "
+    return (f"<div class='nbteach-block'><div><b>{_d(node)} collects "
             f"{len(steps)} share{'s' * (len(steps) != 1)}</b></div>"
             f"{_rows(graph, steps, node_column=True)}"
-            f"<div>∂C/∂{_p(node)} = {total} = <b>{fmt(node.grad)}</b></div></div>")
+            f"<div>{_d(node)} = {_signed_sum(s.product for s in steps)} = "
+            f"<b>{fmt(node.grad)}</b></div></div>")
+
+
+def _signed_sum(values):
+    """``0.1 − 0.2 + 0.3``: each term's sign written as the operator before it."""
+    text = ""
+    for i, v in enumerate(values):
+        number = fmt(abs(v))
+        text += (("−" if v < 0 else "") + number if i == 0
+                 else f" {'−' if v < 0 else '+'} {number}")
+    return text
 
 
 def sweep_table_html(title, graph, sweep):

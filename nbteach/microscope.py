@@ -14,9 +14,12 @@ l = 2..L (a ``LayerReading``):
 * the mean σ'(z^l) and the mean size of what σ'(z^l) multiplies in BP1 and BP2 (∇_a C at the
   output, (w^{l+1})^T δ^{l+1} below): |δ^l_j| = |that| · σ'(z^l_j), so the first mean is at
   most a quarter of the second;
-* the fraction of the neurons k of layer l - 1 that are 0 on every probe example (for l = 2
-  the blank pixels) and the fraction of the weights w^l_jk whose gradient is exactly 0 (BP4:
-  ∂C/∂w^l_jk = a^{l-1}_k δ^l_j, so every weight out of such a neuron).
+* BP4's inputs, ∂C/∂w^l_jk = a^{l-1}_k δ^l_j: the fraction of (neuron k of layer l - 1,
+  example) pairs with |a^{l-1}_k| < ``LOW`` (0.01: on that example every weight out of k gets
+  less than 1% of δ^l_j); the fraction of the neurons k that are 0 on every probe example
+  (for l = 2 the blank pixels; a sigmoid neuron never is); and the fraction of the weights
+  w^l_jk whose gradient is exactly 0 (every weight out of such a neuron, and any weight whose
+  δ^l_j rounds to 0).
 
 Each ``Checkpoint`` adds the probe's mean cost, its accuracy and the fraction of output
 pairs (j, x) that are *stuck*: saturated and on the wrong side, |a^L_j - y_j| > 1/2. A
@@ -34,6 +37,10 @@ Either way backprop is never recomputed per mini-batch: a reading costs one forw
 backward pass over the probe, once per reading. The microscope never changes the weights
 and never draws from ``net.rng``, so a run with it gives the very weights of a run without it.
 
+With the cross-entropy cost ∇_a C = (a - y)/(a(1 - a)) is infinite where an output a^L_j
+rounds to exactly 0 or 1 (|z| above about 37); then the output's ``mean_abs_signal`` is inf,
+and δ^L, computed as the book computes it, is nan (see ``costs.CrossEntropyCost``).
+
 Non-goals: drawing (``microscope_plot``); readings of the whole training set (the probe is a
 sample of it); any activation but the network's own (one for every layer).
 """
@@ -47,10 +54,11 @@ import numpy as np
 from .backprop import backprop_stages
 from .checks import check_pair, check_positive_int
 
-__all__ = ["SATURATED", "LayerReading", "Checkpoint", "Recording", "Microscope", "measure",
+__all__ = ["SATURATED", "LOW", "LayerReading", "Checkpoint", "Recording", "Microscope", "measure",
            "read_layers", "blank_inputs", "LAYER_QUANTITIES", "CHECKPOINT_QUANTITIES"]
 
 SATURATED = 0.01    # σ'(z) below this counts as saturated
+LOW = 0.01          # an input |a^{l-1}_k| below this counts as low-activation
 
 
 def blank_inputs(X):
@@ -78,13 +86,15 @@ class LayerReading:
     delta_unsaturated: float  # mean |δ^l_j| over the others (nan if none)
     mean_sigma_prime: float   # mean σ'(z^l_j)
     mean_abs_signal: float    # mean |∇_a C| (l = L) or |(w^{l+1})^T δ^{l+1}|: what σ' multiplies
+    low_inputs: float         # fraction of pairs (k, x) with |a^{l-1}_k| < LOW
     dead_inputs: float        # fraction of neurons k of layer l-1 that are 0 on every example
     zero_gradients: float     # fraction of weights w^l_jk with ∂C/∂w^l_jk exactly 0
 
     def __repr__(self):
         return (f"LayerReading(l={self.l}: mean|δ|={self.mean_abs_delta:.2e}, "
                 f"‖∂C/∂w‖={self.grad_w_norm:.2e}, ‖∂C/∂b‖={self.grad_b_norm:.2e}, "
-                f"saturated={self.saturated:.1%}, dead inputs={self.dead_inputs:.1%})")
+                f"saturated={self.saturated:.1%}, low inputs={self.low_inputs:.1%}, "
+                f"dead inputs={self.dead_inputs:.1%})")
 
 
 def read_layers(stages, threshold=SATURATED):
@@ -105,6 +115,7 @@ def read_layers(stages, threshold=SATURATED):
             delta_unsaturated=_mean(abs_delta[~saturated]),
             mean_sigma_prime=float(sp.mean()),
             mean_abs_signal=float(np.abs(signals[i]).mean()),
+            low_inputs=float((np.abs(stages.activations[i]) < LOW).mean()),
             dead_inputs=float(blank_inputs(stages.activations[i]).mean()),
             zero_gradients=float(np.mean(stages.nabla_w[i] == 0)),
         ))
@@ -131,12 +142,14 @@ class Checkpoint:
         raise KeyError(f"no layer l = {l}; this network has layers l = 2..{self.layers[-1].l}")
 
     def table(self):
-        """The readings as a short text table, one row per layer."""
+        """The readings as a short text table, one row per layer: mean |δ^l|, the gradient
+        norms, the saturated pairs and the low-activation inputs (the pairs (k, x) with
+        |a^{l-1}_k| < ``LOW``)."""
         rows = [f"epoch {self.epoch:g} (step {self.step}): cost {self.cost:.4f}, "
                 f"{self.accuracy:.1%} right, {self.stuck:.2%} of outputs stuck",
-                " l   mean|δ^l|   ‖∂C/∂w^l‖   ‖∂C/∂b^l‖   saturated   dead inputs"]
+                " l   mean|δ^l|   ‖∂C/∂w^l‖   ‖∂C/∂b^l‖   saturated   low inputs"]
         rows += [f"{r.l:2d}   {r.mean_abs_delta:.2e}    {r.grad_w_norm:.2e}    "
-                 f"{r.grad_b_norm:.2e}    {r.saturated:8.1%}   {r.dead_inputs:10.1%}"
+                 f"{r.grad_b_norm:.2e}    {r.saturated:8.1%}   {r.low_inputs:9.1%}"
                  for r in self.layers]
         return "\n".join(rows)
 

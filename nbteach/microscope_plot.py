@@ -6,7 +6,7 @@
 * ``plot_comparison``: the same quantities from several recordings, one line each (a
   quadratic and a cross-entropy run side by side, say).
 * ``plot_pixel_maps``: 784-long vectors drawn as 28 × 28 pictures (blank pixels, how far the
-  weights out of each pixel moved).
+  weights out of each pixel moved, on a log scale where "not at all" has a colour of its own).
 * ``LiveMicroscopePlot``: ``plot_recording`` redrawn while training runs, as one PNG output
   replaced in place (``IPython.display`` with a ``display_id``; no widget), so the saved
   notebook keeps the last picture, as ``live_plot.LiveTrainingPlot`` does for a ``History``.
@@ -18,7 +18,8 @@ Non-goal: interactive zooming.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import rc_context
+from matplotlib import colormaps, rc_context
+from matplotlib.colors import LogNorm
 from matplotlib.ticker import (
     FuncFormatter,
     LogLocator,
@@ -50,6 +51,7 @@ LABELS = {
     "delta_unsaturated": r"mean $|\delta^l_j|$, other pairs",
     "mean_sigma_prime": r"mean $\sigma'(z^l_j)$",
     "mean_abs_signal": r"mean size of what $\sigma'(z^l)$ multiplies",
+    "low_inputs": r"low inputs: $|a^{l-1}_k|$ < 0.01",
     "dead_inputs": "inputs 0 on every probe example",
     "zero_gradients": "weights with gradient exactly 0",
     "cost": "probe cost C",
@@ -57,7 +59,7 @@ LABELS = {
     "stuck": "stuck output pairs",
     "stuck_delta": r"mean $|\delta^L_j|$ over stuck pairs",
 }
-_FRACTIONS = {"saturated", "dead_inputs", "zero_gradients", "accuracy", "stuck"}
+_FRACTIONS = {"saturated", "low_inputs", "dead_inputs", "zero_gradients", "accuracy", "stuck"}
 _WHOLE_RANGE = {"saturated", "accuracy"}                  # drawn from 0% to 100%
 _LOG = {"mean_abs_delta", "grad_w_norm", "grad_b_norm", "delta_saturated", "delta_unsaturated",
         "mean_abs_signal", "stuck_delta"}
@@ -172,20 +174,32 @@ def plot_comparison(recordings, quantities, *, title=None):
     return fig
 
 
-def plot_pixel_maps(maps, *, cmap="Purples"):
+def plot_pixel_maps(maps, *, cmap="Purples", log=(), zero_color="#E69F00"):
     """784-long vectors as 28 × 28 pictures side by side, each titled by its key.
 
     ``maps`` maps a title to an array of 784 numbers (one per pixel, the book's order).
+    ``log``: titles of maps to draw on a log colour scale (with a colour bar), where a pixel
+    that is exactly 0 cannot hide among small values: it is painted ``zero_color``.
     """
     pictures = {title: np.asarray(values, dtype=np.float64) for title, values in maps.items()}
     for title, values in pictures.items():
         if values.size != 784:
             raise ValueError(f"{title!r}: expected 784 values, one per pixel; got {values.size}")
-    fig = new_figure((3.0 * len(pictures), 3.2))
+        if title in log and not np.any(values > 0):
+            raise ValueError(f"{title!r}: a log scale needs some values above 0")
+    fig = new_figure((3.0 * len(pictures) + 0.6 * len(log), 3.2))
     with rc_context(STYLE):
         axes = np.atleast_1d(fig.subplots(1, len(pictures)))
         for ax, (title, values) in zip(axes, pictures.items()):
-            ax.imshow(values.reshape(28, 28), cmap=cmap, vmin=0, interpolation="nearest")
+            if title in log:
+                shown = np.ma.masked_less_equal(values, 0.0)       # 0 drawn as "bad"
+                palette = colormaps[cmap].with_extremes(bad=zero_color)
+                norm = LogNorm(vmin=shown.min(), vmax=shown.max())
+                image = ax.imshow(shown.reshape(28, 28), cmap=palette, norm=norm,
+                                  interpolation="nearest")
+                fig.colorbar(image, ax=ax, shrink=0.8)
+            else:
+                ax.imshow(values.reshape(28, 28), cmap=cmap, vmin=0, interpolation="nearest")
             ax.set_title(title, fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])

@@ -15,13 +15,16 @@ backprop never needs. After ``sweep = graph.backward()``, ``gradients()`` and ``
 collect the node gradients in the shapes backprop returns, and ``work(sweep)`` counts the
 sweep's multiplications layer by layer, to set beside the matrix products that do the same.
 
+``record_sweep(output)`` runs ``output.backward()`` and keeps the sweep of any ``Value``, one
+``SweepStep`` per edge, in the order the engine took them: what the ``GraphStepper`` shows.
+
 Non-goals: other activations and costs (this is chapter 2's sigmoid network with the
 quadratic cost), large networks (a 784-30-10 network makes about 48,000 nodes: fine to count,
 not to draw), and any speed at all.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -31,13 +34,66 @@ import numpy as np
 from .autodiff import Value, sum_of
 from .checks import check_pair
 
-__all__ = ["Graph", "LayerWork", "graph_of"]
+__all__ = ["Graph", "LayerWork", "SweepStep", "graph_of", "record_sweep", "subscript"]
 
 
-def _sub(*idx):
+def subscript(*idx):
     """Book subscripts: ``11`` for j = 1, k = 1; ``{12,3}`` once an index has two digits."""
     s = ("" if all(i < 10 for i in idx) else ",").join(map(str, idx))
     return s if len(s) == 1 else "{" + s + "}"
+
+
+@dataclass(frozen=True)
+class SweepStep:
+    """One edge of the reverse sweep: ``parent.grad += local × upstream``.
+
+    ``node`` has its complete gradient ``upstream`` = ∂C/∂node when the step happens;
+    ``local`` = ∂node/∂parent was computed in the forward pass; ``product`` is this edge's
+    share of ∂C/∂parent and ``total`` the parent's gradient right after adding it. The
+    parent receives ``contributions`` shares in all; this is share number ``contribution``.
+    """
+
+    index: int            # position in the sweep, from 0
+    node: Value
+    parent: Value
+    local: float
+    upstream: float
+    product: float
+    total: float
+    contribution: int     # 1..contributions
+    contributions: int
+
+    @property
+    def fans_out(self):
+        """True when the parent feeds more than one node: its gradient is a sum of ``+=``."""
+        return self.contributions > 1
+
+    def __repr__(self):
+        share = f"  ({self.contribution} of {self.contributions})" if self.fans_out else ""
+        name = self.parent.label or f"({self.parent.op})"
+        return (f"SweepStep({self.index + 1}: ∂C/∂{name} += "
+                f"{self.local:.6g} × {self.upstream:.6g} = {self.product:.6g}{share})")
+
+
+def record_sweep(output):
+    """Run ``output.backward()``; return its sweep as a tuple of ``SweepStep``, one per edge.
+
+    The steps are the engine's own, in its order (``Value.sweep_order``): each node's
+    gradient was complete before it passed a share back, and each parent's running total is
+    added up in the same order as ``backward`` adds it, so the last ``total`` of a parent is
+    its ``grad`` exactly.
+    """
+    output.backward()
+    order, uses = output.sweep_order()
+    steps, totals, received = [], defaultdict(float), Counter()
+    for v in order:
+        for p, local in zip(v.parents, v.local_grads):
+            product = local * v.grad
+            totals[p] += product
+            received[p] += 1
+            steps.append(SweepStep(len(steps), v, p, local, v.grad, product, totals[p],
+                                   received[p], uses[p]))
+    return tuple(steps)
 
 
 @dataclass(frozen=True)
@@ -77,7 +133,7 @@ class Graph:
 
     def backward(self):
         """Run the reverse sweep from C; return its ``SweepStep`` records."""
-        return self.cost.backward(record=True)
+        return record_sweep(self.cost)
 
     def _collect(self, nodes, shapes):
         out = [np.zeros(s) for s in shapes]
@@ -147,7 +203,7 @@ def graph_of(net, x, y):
         book[role[1:]] = v
         return v
 
-    a = [node(Value(x[k, 0], label=f"a^1_{_sub(k + 1)}"), ("a", 1, k + 1), acts)
+    a = [node(Value(x[k, 0], label=f"a^1_{subscript(k + 1)}"), ("a", 1, k + 1), acts)
          for k in range(net.n_in)]
     for l in range(2, L + 1):
         w, b = ws[l - 2], bs[l - 2]                    # (n_l, n_{l-1}), (n_l, 1)
@@ -155,17 +211,17 @@ def graph_of(net, x, y):
         for j in range(1, w.shape[0] + 1):
             terms = []
             for k in range(1, w.shape[1] + 1):
-                wv = node(Value(w[j - 1, k - 1], label=f"w^{l}_{_sub(j, k)}"), ("w", l, j, k),
+                wv = node(Value(w[j - 1, k - 1], label=f"w^{l}_{subscript(j, k)}"), ("w", l, j, k),
                           weights)
                 wa = (wv * a[k - 1]).named(f"{wv.label} {a[k - 1].label}")
                 terms.append(node(wa, ("wa", l, j, k), products))
-            bv = node(Value(b[j - 1, 0], label=f"b^{l}_{_sub(j)}"), ("b", l, j), biases)
-            z = node(sum_of(terms + [bv]).named(f"z^{l}_{_sub(j)}"), ("z", l, j), zs)
-            layer.append(node(z.sigmoid().named(f"a^{l}_{_sub(j)}"), ("a", l, j), acts))
+            bv = node(Value(b[j - 1, 0], label=f"b^{l}_{subscript(j)}"), ("b", l, j), biases)
+            z = node(sum_of(terms + [bv]).named(f"z^{l}_{subscript(j)}"), ("z", l, j), zs)
+            layer.append(node(z.sigmoid().named(f"a^{l}_{subscript(j)}"), ("a", l, j), acts))
         a = layer
     squares = []
     for j, aj in enumerate(a, start=1):
-        error = (aj - y[j - 1, 0]).named(f"{aj.label} - y_{_sub(j)}")
+        error = (aj - y[j - 1, 0]).named(f"{aj.label} - y_{subscript(j)}")
         roles[error] = ("error", j)
         squares.append((error ** 2).named(f"({error.label})^2"))
         roles[squares[-1]] = ("square", j)

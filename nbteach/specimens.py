@@ -8,6 +8,12 @@ backprop themselves: a line changed (with the line or two it needs), or one slip
 the lines of one kind. Each still runs without an exception on the zoo's network
 (``nbteach.bugzoo``), so only its numbers are wrong.
 
+The twelve functions repeat the same twenty-odd lines nearly word for word, on purpose: each
+is read on its own, as the book's code with one slip in it, and is shown in full beside the
+correct one. Factoring the shared lines into helpers would hide the very line to be found, so
+the repetition stays; ``tests/test_bugzoo.py`` checks that each one differs from its reference
+by one slip only.
+
 Non-goals: saying what the bugs are. The names and docstrings here are neutral on purpose,
 so that a learner reading ``inspect.getsource`` has to find the bug; what each one breaks,
 and why, is in ``nbteach.bugzoo``. No input checking, as in the book: give them columns.

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import nbteach as nt
-from nbteach.autodiff import SweepStep, Value, sum_of
+from nbteach.autodiff import Value, sum_of
 from nbteach.gradcheck import numerical_gradient
-from nbteach.netgraph import graph_of
+from nbteach.netgraph import SweepStep, graph_of, record_sweep
 
 EPS = 1e-6
 
@@ -28,6 +28,9 @@ OPS = {
     "a ** 2": (lambda a: a ** 2, (0.7,)),
     "a ** 3": (lambda a: a ** 3, (-1.3,)),
     "a ** -1": (lambda a: a ** -1, (0.7,)),
+    "a / b": (lambda a, b: a / b, (0.7, -1.3)),
+    "a / 4": (lambda a: a / 4.0, (0.7,)),
+    "2 / a": (lambda a: 2.0 / a, (0.7,)),
     "sigmoid(a)": (lambda a: a.sigmoid(), (0.7,)),
     "sigmoid(-4)": (lambda a: a.sigmoid(), (-4.0,)),
     "sum_of(a, b, c)": (lambda a, b, c: sum_of([a, b, c]), (0.7, -1.3, 2.5)),
@@ -40,6 +43,8 @@ def test_each_ops_local_derivatives_match_finite_differences(name):
     out = f(*(Value(v) for v in point))
     assert len(out.local_grads) == len(out.parents) == len(point)
     assert math.isclose(out.data, f(*(Value(v) for v in point)).data)
+    if "/" in name:              # a / b is a * b**-1, two nodes: check the sweep's gradients
+        return _check_chain(f, point)
     for i, local in enumerate(out.local_grads):
         up = [Value(v + EPS * (k == i)) for k, v in enumerate(point)]
         down = [Value(v - EPS * (k == i)) for k, v in enumerate(point)]
@@ -47,11 +52,29 @@ def test_each_ops_local_derivatives_match_finite_differences(name):
         assert math.isclose(local, numeric, rel_tol=1e-7, abs_tol=1e-9), (name, i, local, numeric)
 
 
+def _check_chain(f, point):
+    """The gradient the sweep leaves on each input, against finite differences."""
+    inputs = [Value(v) for v in point]
+    f(*inputs).backward()
+    for i, v in enumerate(inputs):
+        up = [Value(u + EPS * (k == i)) for k, u in enumerate(point)]
+        down = [Value(u - EPS * (k == i)) for k, u in enumerate(point)]
+        numeric = (f(*up).data - f(*down).data) / (2 * EPS)
+        assert math.isclose(v.grad, numeric, rel_tol=1e-7, abs_tol=1e-9), (i, v.grad, numeric)
+
+
+def test_division_and_powers():
+    assert (Value(3.0) / Value(4.0)).data == 0.75 and (1 / Value(4.0)).data == 0.25
+    assert (Value(3.0) / 4).data == 0.75 and (Value(-2.0) ** 3).data == -8.0
+    with pytest.raises(ValueError, match="not a real number"):
+        Value(-8.0) ** 0.5
+
+
 def test_a_value_used_twice_adds_up_both_shares():
     # C = a b + a at a = 2, b = -3: ∂C/∂a = b + 1 = -2 (two shares: -3 and 1), ∂C/∂b = a = 2
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     C = (a * b + a).named("C")
-    sweep = C.backward(record=True)
+    sweep = record_sweep(C)
     assert (C.data, a.grad, b.grad) == (-4.0, -2.0, 2.0)
     into_a = [s for s in sweep if s.parent is a]
     assert [s.product for s in into_a] == [1.0, -3.0]            # from C's +, then from a*b
@@ -199,6 +222,7 @@ def test_labels_are_the_books_one_based():
             "b^3_2", "z^3_2", "a^3_2", "a^3_1 - y_1", "(a^3_2 - y_2)^2", "C"} <= labels
     assert not any("_0" in s or "{0" in s or "^0" in s for s in labels)
     assert graph.weights[3, 2, 3].data == net.weights[1][1, 2]       # w^3_23 is weights[1][1, 2]
+    assert graph.weights[2, 1, 2].data == net.weights[0][0, 1]       # w^2_12 is weights[0][0, 1]
     assert graph.biases[2, 3].data == net.biases[0][2, 0]
     assert graph.weights[3, 2, 3].label == "w^3_{23}"
     assert graph_of(nt.Network([12, 1], seed=0), np.ones((12, 1)),
@@ -226,3 +250,8 @@ def test_graph_of_refuses_what_it_does_not_build():
         graph_of(nt.Network([2, 1], seed=0), np.ones((3, 1)), np.ones((1, 1)))
     with pytest.raises(ValueError):
         graph_of(nt.Network([2, 1], seed=0), np.ones((2, 2)), np.ones((1, 2)))
+
+
+def test_the_digit_of_notebook_13_is_an_eight():
+    _, test = nt.load_mnist_subset()
+    assert test.labels[5] == 8 and test.Y[8, 5] == 1.0               # test[5]: output neuron 9

@@ -163,6 +163,7 @@ def test_the_checker_accepts_the_right_diagnosis_in_any_spelling():
             assert result.passed and result.status == "passed", (k, spelling)
         assert diagnose_specimen(k, equation=t.equation, layer=np.int64(t.layer)).passed
     assert diagnose_specimen(9, equation="mean", layer=4).passed
+    assert diagnose_specimen(9, equation="mini-batch mean", layer=4).passed
 
 
 def test_the_checker_rejects_every_other_diagnosis_with_a_hint():
@@ -203,7 +204,8 @@ def test_hints_point_at_the_evidence():
     assert "right at layer l = 3" in hint(6, "BP2", 3) and "closer to the input" in hint(6, "BP2", 3)
     assert "closer to the output" in hint(3, "BP4", 2)
     assert "output layer" in hint(5, "BP1", 3)                   # structure: BP1 acts at L
-    assert "one example" in hint(1, "mini-batch mean", 4)
+    assert "one example" in hint(1, "mini-batch sum", 4)
+    assert "some of them right" in hint(8, "mini-batch sum", 3)     # ∂C/∂w is right there
     assert "trace.hadamards[-1]" in hint(7, "BP1", 4)            # test the suspicion
     assert "activations it stores" in hint(10, "BP2", 2)
     assert "0.75" in hint(9, "BP3", 4)
@@ -221,6 +223,8 @@ def test_malformed_diagnoses_are_explained_not_raised():
     assert "input layer" in diagnose_specimen(1, equation="BP1", layer=1).message
     for layer in (5, "4", 4.0, True, None):
         assert diagnose_specimen(1, equation="BP1", layer=layer).status == "failed"
+    assert "whole number such as 4, not the string '4'" in diagnose_specimen(
+        1, equation="BP1", layer="4").message
     assert diagnose_specimen(1, equation=None, layer=4).status == "failed"
     with pytest.raises(ValueError):
         diagnose_specimen(11, equation="BP1", layer=4)
@@ -233,3 +237,45 @@ def test_the_truths_say_what_the_tools_can_show():
     assert all(e == pytest.approx(2) for e in inspect_specimen(2).bias_errors)
     assert all(e == pytest.approx(0.75) for e in inspect_specimen(9).weight_errors)
     assert TOL < 1e-5
+
+
+# ---- what a stored notebook shows before the learner has looked --------------------------------
+
+def test_the_vocabulary_names_places_not_bugs():
+    # each entry is a line of the algorithm; none says what is wrong with it
+    assert not any(re.search(r"mean|flip|sign|transpose|wrong", e) for e in EQUATIONS)
+
+
+def test_a_zoo_report_keeps_the_checkers_hint_folded(reports):
+    hinted = [k for k in SPECIMENS if reports[k].hint]
+    assert {2, 7, 9} <= set(hinted)                  # hints that name (or misname) the bug
+    for k in SPECIMENS:
+        r = reports[k]
+        hint = r.hint.removeprefix("Hint: ")
+        assert r.hint_folded and "report.unfolded() shows it" in r.text()
+        text, html = r.text(), r._repr_html_()
+        if hint:
+            assert hint[:40] not in text             # not in what nbval stores as text
+            shown, folded = html.split("<details>")
+            assert hint[:40] not in shown.replace("&#x27;", "'")    # only inside <details>
+            assert hint[:40] in r.unfolded().text()
+    # a report on someone's own code shows its hint
+    lab = bugzoo.lab()
+    mine = inspect_function(SPECIMENS[2].fn, lab.net, lab.x, lab.y)
+    assert not mine.hint_folded and "every sign is flipped" in mine.text()
+
+
+def test_stored_outputs_fit_a_projector():
+    texts = [repr(bugzoo.lab()), diagnose_specimen(1, equation="BP1", layer=4).text()]
+    for k, spec in SPECIMENS.items():
+        texts += [diagnose_specimen(k, equation=spec.truth.equation, layer=spec.truth.layer).text(),
+                  diagnose_specimen(k).text()]
+    assert max(len(line) for t in texts for line in t.splitlines()) <= 100
+
+
+def test_the_legend_explains_every_mark_the_report_uses(reports):
+    assert "— no a^{l-1} to read off (a mini-batch)" in reports[9].text()
+    assert "—" not in reports[1].text() and "✘ shape" not in reports[1].text()
+    other = nt.Network([3, 4, 5, 2], seed=0)
+    r = inspect_specimen(3, other, np.ones((3, 1)), np.ones((2, 1)))
+    assert "✘ shape: an array of the wrong shape" in r.text()

@@ -165,3 +165,31 @@ def test_a_graph_stepper_needs_a_graph_and_its_own_sweep():
     _, other, other_sweep = make_graph()
     with pytest.raises(ValueError, match="another graph"):
         GraphStepper(graph, other_sweep)
+
+
+def test_a_compound_label_is_parenthesised_after_the_derivative(stepper):
+    panes = "".join(p.value for p in stepper.stack.children)
+    assert "∂C/∂(a³₁ − y₁) =" in panes and "∂C/∂(w²₁₁ a¹₁) =" in panes
+    assert "∂C/∂a³₁ − y₁" not in panes and "∂C/∂w²₁₁ a¹₁" not in panes
+    assert "∂C/∂(a³₁ − y₁)² =" in panes            # the square carries its own parentheses
+    assert "∂C/∂z²₁ =" in panes                     # a plain label needs none
+
+
+def test_contributions_write_each_sign_once():
+    _, graph, sweep = make_graph((2, 3, 2))
+    node = graph.activations[2, 1]
+    shares = [s.product for s in sweep if s.parent is node]
+    assert all(p < 0 for p in shares)               # both shares negative in this example
+    html = contributions_html(graph, sweep, node)
+    assert "+ -" not in html and "+ −" not in html
+    assert re.search(r"= −0\.\d{4} − 0\.\d{4} = ", html)
+
+
+def test_two_digit_indices_stay_apart_in_the_book_column():
+    net = nt.Network([23, 12, 1], seed=0)
+    graph = graph_of(net, np.ones((23, 1)), np.ones((1, 1)))
+    sweep = graph.backward()
+    html = contributions_html(graph, sweep, graph.activations[1, 23])
+    assert "w²₁₂﹐₂₃" in html                        # w^2_{12,23}: j = 12, k = 23
+    html = contributions_html(graph, sweep, graph.activations[1, 3])
+    assert "w²₁₂﹐₃" in html and "w²₁﹐₂₃" not in html

@@ -47,6 +47,7 @@ def test_readings_of_a_network_worked_by_hand():
     assert out.grad_b_norm == 1 / 8
     assert np.isclose(out.grad_w_norm, math.sqrt(5) / 16, rtol=1e-15, atol=0)
     assert out.dead_inputs == 0.0 and out.zero_gradients == 0.0
+    assert out.low_inputs == 0.0                     # a^2 = (1/2, 1) in both examples
     # BP2: (w^3)^T δ^3 = (-1/4, -1/8); times σ'(z^2) = (1/4, 0): δ^2 = (-1/16, 0) per example
     assert hidden.mean_abs_signal == (1 / 4 + 1 / 8) / 2
     assert hidden.mean_abs_delta == 1 / 32           # (1/16 + 0 + 1/16 + 0) / 4
@@ -55,6 +56,7 @@ def test_readings_of_a_network_worked_by_hand():
     # ∂C/∂b^2 = (-1/16, 0); ∂C/∂w^2 = mean of δ^2 x^T = [[0, -3/32], [0, 0]]
     assert hidden.grad_b_norm == 1 / 16 and hidden.grad_w_norm == 3 / 32
     assert hidden.dead_inputs == 1 / 2               # input 1 is 0 in both examples
+    assert hidden.low_inputs == 1 / 2                # 2 of the 4 (input, example) pairs
     assert hidden.zero_gradients == 3 / 4            # column 1 (blank) and row 2 (σ' = 0)
     # the checkpoint: cost 1/2 (1/2)^2 per example, one output neuron: always "right"
     assert c.cost == 1 / 8 and c.accuracy == 1.0
@@ -253,8 +255,8 @@ def test_plot_recording_draws_one_line_per_layer(recordings):
     assert stuck_ax.get_lines()[0].get_ydata().tolist() == rec.series("stuck").tolist()
     assert "quadratic cost, 100 probe digits" in fig.get_suptitle()
     assert render(fig).startswith(b"\x89PNG")
-    fig = mplot.plot_recording(rec, ["grad_w_norm", "dead_inputs"])
-    assert len(fig.axes) == 2 and render(fig).startswith(b"\x89PNG")
+    fig = mplot.plot_recording(rec, ["grad_w_norm", "dead_inputs", "low_inputs"])
+    assert len(fig.axes) == 3 and render(fig).startswith(b"\x89PNG")
 
 
 def test_plot_comparison_draws_one_line_per_recording(recordings):
@@ -271,6 +273,21 @@ def test_plot_pixel_maps(recordings):
     assert render(fig).startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="784"):
         mplot.plot_pixel_maps({"short": np.zeros(10)})
+
+
+def test_a_log_pixel_map_gives_exact_zeros_a_colour_of_their_own():
+    from matplotlib.colors import to_rgba
+    moved = np.geomspace(1e-6, 1.0, 784)
+    moved[:28] = 0.0                                   # the top row did not move at all
+    fig = mplot.plot_pixel_maps({"moved": moved}, log={"moved"}, zero_color="#E69F00")
+    image = fig.axes[0].get_images()[0]
+    rgba = image.to_rgba(image.get_array())            # (28, 28, 4) as drawn
+    assert np.allclose(rgba[0], to_rgba("#E69F00"))   # every 0: the zero colour
+    assert not np.any(np.all(np.isclose(rgba[1:], to_rgba("#E69F00")), axis=-1))
+    assert image.norm.vmin == pytest.approx(moved[28]) and len(fig.axes) == 2   # + colour bar
+    assert render(fig).startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="log scale"):
+        mplot.plot_pixel_maps({"none": np.zeros(784)}, log={"none"})
 
 
 def test_live_plot_redraws_as_readings_come_in(digits):

@@ -8,11 +8,10 @@ slider and Play move the panes in the browser, without a kernel.
 """
 from __future__ import annotations
 
-from ..autodiff import SweepStep
 from ..display import styled
 from ..graph_diagram import graph_svg
 from ..graph_panes import node_heading, node_pane_html, sweep_by_node, sweep_table_html
-from ..netgraph import Graph
+from ..netgraph import Graph, SweepStep
 from .base import Stepper, heading_html, pane, sizes_text
 
 __all__ = ["GraphStepper"]

@@ -2,7 +2,8 @@
 into a stored "not attempted" cell, run it, read the verdict; wrong first, then right.
 
 nbval checks the stored verdicts; this checks that the learner's edit-and-run loop shows a
-rendered verdict box with a hint, and that the box changes to "passed" on the right answer.
+rendered verdict box with a hint, and that the box changes to "passed" on the right answer;
+and that a report's checkers' hint stays folded until the learner opens it.
 """
 import pytest
 from browser_support import NOTEBOOK, NOTEBOOKS, error_outputs, open_notebook, run_all_cells
@@ -37,6 +38,14 @@ def test_a_learner_diagnoses_specimen_2(lab_server, page, screenshots):
         checks = page.locator(f"{NOTEBOOK} .nbteach-check")
         expect(checks.first).to_contain_text("Specimen 1: passed")          # the worked example
         expect(page.locator(f"{NOTEBOOK} .nbteach-check-not-attempted")).to_have_count(9)
+
+        # the checkers' hint of specimen 2 names its bug: folded until the learner opens it
+        hint = page.locator(f"{NOTEBOOK} .jp-OutputArea-output details",
+                            has_text="every sign is flipped")
+        expect(hint).to_have_count(1)
+        expect(hint.get_by_text("every sign is flipped")).to_be_hidden()
+        hint.locator("summary").click()
+        expect(hint.get_by_text("every sign is flipped")).to_be_visible()
 
         code_cells = page.locator(f"{NOTEBOOK} .jp-CodeCell")
         sources = [t.strip() for t in code_cells.locator(".cm-content").all_inner_texts()]

@@ -53,6 +53,7 @@ import numpy as np
 
 from .backprop import backprop_stages
 from .checks import check_pair, check_positive_int
+from .training import mini_batches, shuffled
 
 __all__ = ["SATURATED", "LOW", "LayerReading", "Checkpoint", "Recording", "Microscope", "measure",
            "read_layers", "blank_inputs", "LAYER_QUANTITIES", "CHECKPOINT_QUANTITIES"]
@@ -306,9 +307,7 @@ class Microscope:
         n, start_epoch, taken = X.shape[1], self._epoch, 0
         per_epoch = -(-n // mini_batch_size)
         for _ in range(epochs):
-            order = self.net.rng.permutation(n)          # the shuffle of training.train_epoch
-            for start in range(0, n, mini_batch_size):
-                cols = order[start:start + mini_batch_size]
+            for cols in mini_batches(shuffled(self.net, n), mini_batch_size):   # train_epoch's
                 self.net.update_mini_batch((X[:, cols], Y[:, cols]), eta)
                 self._step, taken = self._step + 1, taken + 1
                 if taken % every == 0 or taken == epochs * per_epoch:

@@ -35,6 +35,7 @@ import numpy as np
 from .backprop import backprop_stages
 from .checks import check_pair
 from .network import Network
+from .trace import frozen_array
 
 __all__ = ["Board", "Position", "Move", "Game", "BudgetSpent", "DIRECTIONS"]
 
@@ -43,12 +44,6 @@ DIRECTIONS = {"up": 1, "down": -1, 1: 1, -1: -1}
 
 class BudgetSpent(ValueError):
     """Every nudge of the budget is on the board: undo one or reset to play on."""
-
-
-def _frozen(a):
-    a = np.array(a, dtype=np.float64, copy=True)
-    a.flags.writeable = False
-    return a
 
 
 @dataclass(frozen=True, repr=False)
@@ -92,7 +87,7 @@ class Board:
         shifted = [b + n for b, n in zip(self.biases, nudges)]
         st = backprop_stages(list(self.weights), shifted, self.x, self.y, self.activation,
                              self.cost)
-        F = _frozen
+        F = frozen_array
         return Position(nudges=tuple(F(n) for n in nudges), zs=tuple(F(z) for z in st.zs),
                         activations=tuple(F(a) for a in st.activations),
                         sigma_primes=tuple(F(s) for s in st.sigma_primes),
@@ -182,8 +177,8 @@ class Game:
                 raise ValueError(f"output_names needs one name per output neuron ({net.n_out}); "
                                  f"got {len(output_names)}")
         ws, bs = net._params()
-        board = Board(sizes=tuple(net.sizes), weights=tuple(_frozen(w) for w in ws),
-                      biases=tuple(_frozen(b) for b in bs), x=_frozen(x), y=_frozen(y),
+        board = Board(sizes=tuple(net.sizes), weights=tuple(frozen_array(w) for w in ws),
+                      biases=tuple(frozen_array(b) for b in bs), x=frozen_array(x), y=frozen_array(y),
                       activation=net.activation, cost=net.cost, step=float(step),
                       budget=int(budget), output_names=output_names)
         return cls(board, (board.position([np.zeros_like(b) for b in bs]),))

@@ -11,8 +11,7 @@
   its operands, its result, and the lines of the book's ``backprop`` it corresponds to.
 
 ``Network.forward_trace(x)`` returns a ``ForwardTrace``, the feedforward steps alone (the
-chapter's warm-up), and ``products(s, t)`` the three products of two columns that the
-Hadamard section compares.
+chapter's warm-up).
 
 Every record carries the book's layer number ``l`` (input layer l = 1), so nobody has to
 translate Python's negative indices. Non-goal: rendering; see ``panes`` and ``widgets``.
@@ -27,8 +26,8 @@ import numpy as np
 
 from .backprop import BOOK_BACKPROP_SOURCE, backprop_stages, feedforward_stages
 
-__all__ = ["Hadamard", "Step", "BackpropTrace", "ForwardTrace", "Products", "build_trace",
-           "build_forward_trace", "products", "EQUATIONS", "CODE_LINES"]
+__all__ = ["Hadamard", "Step", "BackpropTrace", "ForwardTrace", "build_trace",
+           "build_forward_trace", "frozen_array", "shape_text", "EQUATIONS", "CODE_LINES"]
 
 EQUATIONS = ("feedforward", "BP1", "BP2", "BP3", "BP4")
 
@@ -58,13 +57,15 @@ def _line_numbers(texts):
 CODE_LINES = {key: _line_numbers(texts) for key, texts in _LINE_TEXT.items()}
 
 
-def _frozen(a):
+def frozen_array(a):
+    """A read-only float64 copy of ``a``: what every record keeps."""
     a = np.array(a, dtype=np.float64, copy=True)
     a.flags.writeable = False
     return a
 
 
-def _shape(a):
+def shape_text(a):
+    """``30×784``: a shape as a record's repr writes it."""
     return "×".join(str(n) for n in a.shape)
 
 
@@ -82,8 +83,8 @@ class Hadamard:
     layer: int        # book layer l
 
     def __repr__(self):
-        return (f"Hadamard({self.equation}, l={self.layer}: {self.left_name} {_shape(self.left)}"
-                f" ⊙ {self.right_name} {_shape(self.right)} = {self.result_name} {_shape(self.result)})")
+        return (f"Hadamard({self.equation}, l={self.layer}: {self.left_name} {shape_text(self.left)}"
+                f" ⊙ {self.right_name} {shape_text(self.right)} = {self.result_name} {shape_text(self.result)})")
 
     def _repr_html_(self):
         from .display import styled
@@ -111,9 +112,9 @@ class Step:
     latex_components: str = ""         # the same equation for one component j (and k)
 
     def __repr__(self):
-        ops = ", ".join(f"{k} {_shape(v)}" for k, v in self.operands.items())
+        ops = ", ".join(f"{k} {shape_text(v)}" for k, v in self.operands.items())
         return (f"Step({self.index + 1}: {self.equation} at l={self.layer}: "
-                f"{self.result_name} {_shape(self.result)} from {ops})")
+                f"{self.result_name} {shape_text(self.result)} from {ops})")
 
     def heading(self, total):
         """The plain-text heading ``Step i of n · EQUATION · l = LAYER``."""
@@ -219,38 +220,6 @@ class ForwardTrace:
                 f"{len(self.steps)} layers fed forward, {self.activation})")
 
 
-@dataclass(frozen=True, repr=False)
-class Products:
-    """Three ways to multiply two columns s and t, side by side (``HadamardExplorer``).
-
-    ``hadamard`` = s ⊙ t and ``inner`` = sᵀ t need s and t of the same length (else None);
-    ``outer`` = s tᵀ exists for any lengths.
-    """
-
-    s: np.ndarray          # (n, 1)
-    t: np.ndarray          # (k, 1)
-    hadamard: np.ndarray | None   # (n, 1)
-    outer: np.ndarray      # (n, k)
-    inner: np.ndarray | None      # (1, 1)
-
-    @property
-    def same_length(self):
-        return self.hadamard is not None
-
-    def __repr__(self):
-        return (f"Products(s {_shape(self.s)}, t {_shape(self.t)}: "
-                + ("s ⊙ t, " if self.same_length else "") + "s tᵀ"
-                + (", sᵀ t)" if self.same_length else ")"))
-
-
-def products(s, t):
-    """``Products`` of two columns ``s`` ``(n, 1)`` and ``t`` ``(k, 1)``."""
-    s, t = _frozen(s), _frozen(t)
-    same = s.shape == t.shape
-    return Products(s=s, t=t, hadamard=_frozen(s * t) if same else None,
-                    outer=_frozen(s @ t.T), inner=_frozen(s.T @ t) if same else None)
-
-
 def _code(key):
     """The lines of the book's ``backprop`` for one kind of step, and their numbers."""
     lines = BOOK_BACKPROP_SOURCE.splitlines()
@@ -289,8 +258,8 @@ def _sizes_of(weights):
 def build_forward_trace(weights, biases, x, activation):
     """Feed the columns of ``x`` forward and record one ``Step`` per layer l = 2..L."""
     zs, acts = feedforward_stages(weights, biases, x, activation)
-    zs, acts = [_frozen(z) for z in zs], [_frozen(a) for a in acts]
-    ws, bs = [_frozen(w) for w in weights], [_frozen(b) for b in biases]
+    zs, acts = [frozen_array(z) for z in zs], [frozen_array(a) for a in acts]
+    ws, bs = [frozen_array(w) for w in weights], [frozen_array(b) for b in biases]
     steps = tuple(_feedforward_step(i, l, ws, bs, zs, acts)
                   for i, l in enumerate(range(2, len(weights) + 2)))
     return ForwardTrace(sizes=_sizes_of(weights), activation=activation.name, x=acts[0],
@@ -302,7 +271,7 @@ def build_trace(weights, biases, x, y, activation, cost):
     stages = backprop_stages(weights, biases, x, y, activation, cost)
     L = len(weights) + 1
     m = x.shape[1]
-    F = _frozen
+    F = frozen_array
     zs = [F(z) for z in stages.zs]
     acts = [F(a) for a in stages.activations]
     sps = [F(s) for s in stages.sigma_primes]

@@ -9,7 +9,7 @@ import pytest
 from nbteach import Network, display, panes
 from nbteach.checks import parse_vector
 from nbteach.diagram import network_svg, step_svg
-from nbteach.trace import products
+from nbteach.products import products
 
 
 @pytest.fixture(scope="module")

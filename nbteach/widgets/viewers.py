@@ -15,7 +15,7 @@ from ..display import esc, fmt
 from ..network import Network
 from ..panes import layer_html, paths_html, products_html
 from ..paths import all_path_sums
-from ..trace import products
+from ..products import products
 from .base import (
     PANE_LAYOUT,
     Viewer,

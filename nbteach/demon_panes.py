@@ -193,9 +193,10 @@ def game_html(game, rival, *, selected=None, reveal=False, message="", note=""):
 
 
 def summary_text(game, rival):
-    """One deterministic line: the board, the moves made, the cost, the |δ| demon's score."""
+    """Two deterministic lines: the board, the moves made and the cost; then the saving
+    beside the |δ| demon's."""
     b, k = game.board, len(game.moves)
     sizes = "-".join(map(str, b.sizes))
-    return (f"DemonGame: {sizes}, {k} of {b.budget} nudges of ±{b.step:g}, C = {game.cost:.4f}; "
+    return (f"DemonGame: {sizes}, {k} of {b.budget} nudges of ±{b.step:g}, C = {game.cost:.4f}\n"
             f"saved {game.saved:.4f} (|δ| demon: {_rival_saved(rival, k):.4f}; "
             f"{rival.saved:.4f} after {len(rival.moves)})")

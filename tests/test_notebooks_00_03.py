@@ -28,64 +28,6 @@ def _markdown(name):
     return "\n".join(_source(c) for c in _cells(name) if c["cell_type"] == "markdown")
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_every_cell_has_slide_metadata_and_sections_start_slides(name):
-    cells = _cells(name)
-    for i, cell in enumerate(cells):
-        slide_type = cell["metadata"].get("slideshow", {}).get("slide_type")
-        assert slide_type in SLIDE_TYPES, f"{name} cell {i} has slide type {slide_type!r}"
-        if cell["cell_type"] != "markdown":
-            continue
-        headings = re.findall(r"^(#{1,3}) ", _source(cell), flags=re.M)
-        assert len(headings) <= 1 and (not headings or _source(cell).startswith("#")), \
-            f"{name} cell {i}: a heading inside a cell; a section starts its own cell"
-        if headings:
-            wanted = {"slide"} if len(headings[0]) <= 2 else {"slide", "subslide"}
-            assert slide_type in wanted, f"{name} cell {i} opens a section but is {slide_type}"
-    assert cells[0]["metadata"]["slideshow"]["slide_type"] == "slide"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_takeaways_and_every_try_this_item_has_an_answer(name):
-    text = _markdown(name)
-    assert "## Takeaways" in text and "## Try this" in text
-    takeaways = text.split("## Takeaways", 1)[1].split("## Try this", 1)[0]
-    assert 3 <= len(re.findall(r"^\* ", takeaways, flags=re.M)) <= 5
-    try_this = text.split("## Try this", 1)[1]
-    items = re.findall(r"^\d+\. ", try_this, flags=re.M)
-    answers = re.findall(r"<details><summary>Answer</summary>", try_this)
-    assert items and len(answers) == len(items), f"{name}: {len(items)} items, {len(answers)} answers"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_at_least_one_prediction_is_asked_before_the_cell_that_answers_it(name):
-    cells = _cells(name)
-    asked = [i for i, c in enumerate(cells)
-             if c["cell_type"] == "markdown" and "**Predict.**" in _source(c)]
-    assert asked, f"{name} asks for no prediction"
-    for i in asked:
-        assert cells[i + 1]["cell_type"] == "code", f"{name} cell {i}: no cell reveals the answer"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_book_symbols_are_never_declared_zero_based(name):
-    text = "\n".join(_source(c) for c in _cells(name)).lower()
-    assert "counted from 0" not in text and "count from 0 in" not in text
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_no_code_or_printed_line_is_wider_than_a_projected_screen(name):
-    for i, cell in enumerate(_cells(name)):
-        if cell["cell_type"] != "code":
-            continue
-        lines = _source(cell).splitlines()
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                lines += "".join(out["text"]).splitlines()
-        wide = [line for line in lines if len(line) > 100]
-        assert not wide, f"{name} cell {i}: {wide[0][:60]}..."
-
-
 def test_start_here_states_the_play_interval_the_steppers_use():
     assert "one every 1.5 seconds" in _markdown("00_start_here")
     stepper = BackpropStepper(Network([2, 3, 2], seed=0).trace(np.ones((2, 1)), np.ones((2, 1))))

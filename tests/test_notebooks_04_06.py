@@ -79,22 +79,6 @@ def _markdown(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_cell_has_slide_metadata_and_sections_start_slides(name):
-    cells = _cells(name)
-    for i, cell in enumerate(cells):
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
-        assert slide_type in SLIDE_TYPES, f"{name} cell {i} has slide type {slide_type!r}"
-        if cell.cell_type != "markdown":
-            continue
-        headings = re.findall(r"^(#{1,3}) ", cell.source, flags=re.M)
-        assert len(headings) <= 1 and (not headings or cell.source.startswith("#")), \
-            f"{name} cell {i}: a heading inside a cell; a section starts its own cell"
-        if headings:
-            wanted = {"slide"} if len(headings[0]) <= 2 else {"slide", "subslide"}
-            assert slide_type in wanted, f"{name} cell {i} opens a section but is {slide_type}"
-
-
-@pytest.mark.parametrize("name", NAMES)
 def test_takeaways_come_last_and_every_try_this_item_has_an_answer(name):
     sources = [c.source for c in _cells(name)]
     takeaways = next(i for i, s in enumerate(sources) if s.startswith("## Takeaways"))
@@ -114,19 +98,6 @@ def test_every_prediction_is_asked_right_before_the_cell_that_answers_it(name):
     assert asked, f"{name} asks for no prediction"
     for i in asked:
         assert cells[i + 1].cell_type == "code", f"{name} cell {i}: no cell reveals the answer"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_no_code_or_printed_line_is_wider_than_a_projected_screen(name):
-    for i, cell in enumerate(_cells(name)):
-        if cell.cell_type != "code":
-            continue
-        lines = cell.source.splitlines()
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                lines += out.get("text", "").splitlines()
-        wide = [line for line in lines if len(line) > 100]
-        assert not wide, f"{name} cell {i}: {wide[0][:60]}..."
 
 
 @pytest.mark.parametrize("name, section", [

@@ -1,8 +1,8 @@
 """Notebooks 07-09 as a learner meets them, and the promises of their prose that are about the
 package rather than about backprop (so they are checked here, not in the notebooks).
 
-* their shape: slide metadata, takeaways, an answer for every Try-this item, a prediction
-  before its reveal, no line wider than a projected screen;
+* (their shape, as every notebook's, is checked in ``test_notebook_anatomy.py``; here only
+  that each prediction has its question in bold;)
 * the exercises and the problem they ask stay unsolved in the stored notebooks (the attempt
   cell is the stub, its checker says "not attempted yet"), and 08 derives the problem only
   after the attempt;
@@ -55,34 +55,6 @@ def _output_text(cell):
 
 # ---- the shape of each notebook -----------------------------------------------------------
 
-@pytest.mark.parametrize("name", NAMES)
-def test_every_cell_has_slide_metadata_and_sections_start_slides(name):
-    cells = _cells(name)
-    for i, cell in enumerate(cells):
-        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
-        assert slide_type in SLIDE_TYPES, f"{name} cell {i} has slide type {slide_type!r}"
-        if cell.cell_type != "markdown":
-            continue
-        headings = re.findall(r"^(#{1,3}) ", cell.source, flags=re.M)
-        assert len(headings) <= 1 and (not headings or cell.source.startswith("#")), \
-            f"{name} cell {i}: a heading inside a cell; a section starts its own cell"
-        if headings:
-            wanted = {"slide"} if len(headings[0]) <= 2 else {"slide", "subslide"}
-            assert slide_type in wanted, f"{name} cell {i} opens a section but is {slide_type}"
-    assert cells[0].metadata["slideshow"]["slide_type"] == "slide"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_takeaways_and_every_try_this_item_has_an_answer(name):
-    text = _markdown(name)
-    assert "## Takeaways" in text and "## Try this" in text
-    takeaways = text.split("## Takeaways", 1)[1].split("## Try this", 1)[0]
-    assert 3 <= len(re.findall(r"^\* ", takeaways, flags=re.M)) <= 5
-    try_this = text.split("## Try this", 1)[1]
-    items = re.findall(r"^\d+\. ", try_this, flags=re.M)
-    answers = re.findall(r"<details><summary>Answer</summary>", try_this)
-    assert items and len(answers) == len(items), f"{name}: {len(items)} items, {len(answers)} answers"
-
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_prediction_is_asked_before_the_cell_that_answers_it(name):
@@ -93,32 +65,6 @@ def test_each_prediction_is_asked_before_the_cell_that_answers_it(name):
     for i in asked:
         assert "**" in cells[i].source, f"{name} cell {i}: the question is not in bold"
         assert cells[i + 1].cell_type == "code", f"{name} cell {i}: no cell reveals the answer"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_book_symbols_are_never_declared_zero_based(name):
-    text = "\n".join(c.source for c in _cells(name)).lower()
-    assert "counted from 0" not in text and "count from 0 in" not in text
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_no_code_or_printed_line_is_wider_than_a_projected_screen(name):
-    for i, cell in enumerate(_cells(name)):
-        if cell.cell_type != "code":
-            continue
-        lines = cell.source.splitlines()
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                lines += out["text"].splitlines()
-        wide = [line for line in lines if len(line) > 100]
-        assert not wide, f"{name} cell {i}: {wide[0][:60]}..."
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_only_timing_cells_ignore_their_output(name):
-    for i, cell in enumerate(_cells(name)):
-        if cell.cell_type == "code" and "NBVAL_IGNORE_OUTPUT" in cell.source:
-            assert "assert" not in cell.source, f"{name} cell {i}: an assert hidden in a timing cell"
 
 
 # ---- exercises asked before they are solved -------------------------------------------------

@@ -1,4 +1,4 @@
-"""Notebooks 00-03 as a learner meets them: their shape, and the promises of their prose that
+"""Notebooks 00-03 as a learner meets them: the promises of their prose that
 are about the package rather than about backprop (so they are checked here, not in the
 notebooks)."""
 import json

@@ -12,8 +12,6 @@ from nbteach import Network, QuadraticCost, load_mnist_subset, sigmoid
 from nbteach.widgets import PLAY_INTERVAL_MS, BackpropStepper
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["00_start_here", "01_matrix_feedforward", "02_cost_assumptions", "03_hadamard"]
-SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
 
 
 def _cells(name):

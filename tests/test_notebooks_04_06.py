@@ -70,7 +70,6 @@ def test_bp3_bp4_are_not_proved_before_06_asks(name):
 
 
 NAMES = ["04_four_equations.ipynb", "05_step_by_step.ipynb", "06_proofs.ipynb"]
-SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
 SOLUTIONS = "solutions/exercises_solutions.ipynb"
 
 

@@ -24,7 +24,6 @@ from nbteach.backprop import BOOK_BACKPROP_SOURCE
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["07_algorithm_and_code", "08_matrix_minibatch", "09_why_fast"]
-SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
 LINES = BOOK_BACKPROP_SOURCE.splitlines()
 
 # notebook, the learner's function, the checker that runs it

@@ -282,6 +282,25 @@ def test_a_rebuild_replaces_the_folder_whole_and_a_failed_one_keeps_the_old(tree
     assert sorted(p.name for p in tree.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_notebook_named_like_the_index_or_the_assets_is_an_error(tree, fake_assets):
+    build = lambda: site.build_site(tree / "notebooks", tree / "site",
+                                    readme=tree / "README.md", assets_dir=fake_assets,
+                                    log=lambda _: None)
+    index = tree / "notebooks" / "index.ipynb"
+    nbformat.write(_nb(new_markdown_cell("# Index")), index)
+    with pytest.raises(ValueError, match="index.html"):
+        build()
+    index.unlink()
+    (tree / "notebooks" / "assets").mkdir()
+    nbformat.write(_nb(new_markdown_cell("# x")), tree / "notebooks" / "assets" / "x.ipynb")
+    with pytest.raises(ValueError, match="assets"):
+        build()
+    with pytest.raises(ValueError, match="assets"):
+        slides.build_slides(tree / "notebooks", tree / "slides", readme=tree / "README.md",
+                            assets_dir=fake_assets, log=lambda _: None)
+    assert not (tree / "site").exists() and not (tree / "slides").exists()
+
+
 def test_dangling_links_are_reported(tree, fake_assets):
     path = tree / "notebooks" / "b.ipynb"
     nb = nbformat.read(path, as_version=4)

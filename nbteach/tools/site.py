@@ -82,9 +82,13 @@ def build_site(notebooks="notebooks", output="site", *, readme="README.md",
     require_assets(assets_dir, PAGE_ASSETS)
     paths = find_notebooks(notebooks)
     index = readme_index(readme, INDEX_NOTE)
+    pages = [path.relative_to(notebooks).with_suffix(".html") for path in paths]
+    for page in pages:
+        if page.as_posix() == "index.html" or page.parts[0] == ASSETS_FOLDER:
+            raise ValueError(f"the notebook {notebooks / page.with_suffix('.ipynb')} would "
+                             f"take the place of the site's {page.parts[0]}; rename it")
     with building(output) as staging:
-        for path in paths:
-            page = path.relative_to(notebooks).with_suffix(".html")
+        for path, page in zip(paths, pages):
             html = _export(read_notebook(path), page, path.stem)
             html = rewrite_notebook_links(html, ".html")
             (staging / page).parent.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,12 @@ folder can be copied to a lecture-room machine or hosted anywhere. ``index.html`
 decks in the README's table. Links between notebooks lead to the other decks.
 
 For the projector: reveal.js draws each slide on a 1280 × 800 canvas (wide enough for a
-stepper's pane) and scales it to fill the screen; the input and output prompts are left
-out; a slide taller than the screen scrolls. Keys pressed on a widget move the widget, not
-the slides.
+stepper's pane) and scales it to fill the screen; every widget is shown at presenter size
+(JupyterLab's type size zoomed 1.5 times, as ``nbteach.present()`` does, so its buttons
+and arrays grow with its text); the input and output prompts are left out; a slide taller
+than the screen scrolls. Keys pressed on a slider or a drop-down move the widget, not the
+slides. The template in ``templates/nbteach_slides`` extends nbconvert's reveal template
+for these, and leaves out its jQuery and mermaid, which it would load from CDNs.
 
     python -m nbteach.tools.slides --fetch          # notebooks/ -> slides/
 
@@ -121,9 +124,13 @@ def build_slides(notebooks="notebooks", output="slides", *, readme="README.md",
     require_assets(assets_dir, SLIDE_ASSETS)
     paths = find_notebooks(notebooks)
     index = readme_index(readme, INDEX_NOTE)
+    pages = [path.relative_to(notebooks).with_suffix("").with_suffix(SUFFIX) for path in paths]
+    for page in pages:
+        if page.parts[0] == ASSETS_FOLDER:
+            raise ValueError(f"the notebooks in {notebooks / ASSETS_FOLDER} would take the "
+                             "place of the slides' assets; rename the folder")
     with building(output) as staging:
-        for path in paths:
-            page = path.relative_to(notebooks).with_suffix("").with_suffix(SUFFIX)
+        for path, page in zip(paths, pages):
             nb = with_slide_types(read_notebook(path))
             html, _ = _slides_exporter(relative_root(page)).from_notebook_node(
                 nb, resources={"metadata": {"name": path.stem}})

@@ -1,7 +1,7 @@
 """Live slides in JupyterLab with RISE (``jupyterlab-rise``), started as the README says.
 
 ``jupyter labextension list`` names the extension, enabled and compatible, and JupyterLab's
-page loads it. In a notebook in command mode, Alt+R opens the slides beside the notebook
+page loads it and still typesets the notebook's maths. In a notebook in command mode, Alt+R opens the slides beside the notebook
 (RISE's "Render as Reveal Slideshow"), starting at the selected cell; → in the slides goes
 to the next slide. RISE's theme is set to ``white`` through the server's settings API, as
 the README tells presenters to do: its default theme (``simple``) loads web fonts from the
@@ -62,6 +62,10 @@ def test_alt_r_opens_live_slides_that_advance_with_the_keyboard(lab_server, page
     config = json.loads(page.locator("#jupyter-config-data").text_content())
     assert "jupyterlab-rise" in [e["name"] for e in config["federated_extensions"]]
     assert "jupyterlab-rise" not in str(config.get("disabledExtensions", ""))
+    # RISE brings jupyterlab-mathjax3, an extension built for JupyterLab 3 that this
+    # JupyterLab lists as incompatible: the notebook's maths is still typeset.
+    page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0",
+                           timeout=30_000)
 
     # Command mode on the first cell, then the shortcut the README gives.
     page.locator(f"{NOTEBOOK} .jp-Cell").first.locator(".jp-InputPrompt").first.click()
@@ -74,11 +78,13 @@ def test_alt_r_opens_live_slides_that_advance_with_the_keyboard(lab_server, page
     frame = next(f for f in page.frames if "/rise/" in f.url)
     frame.wait_for_function("() => location.hash.startsWith('#/slide-0')", timeout=30_000)
     first = present.inner_text()
+    page.wait_for_timeout(1000)     # the slide transition
     page.screenshot(path=screenshots / "rise-live-first.png")
 
     slides.locator("body").press("ArrowRight")
     frame.wait_for_function("() => /^#\\/slide-1/.test(location.hash)", timeout=30_000)
     second = slides.locator(".reveal .slides section.present:not(.stack)").first.inner_text()
     assert second != first
+    page.wait_for_timeout(1000)
     page.screenshot(path=screenshots / "rise-live-next.png")
     assert not page.outside_requests, page.outside_requests

@@ -31,7 +31,10 @@ PROJECTOR = (1920, 1080)
 PRESENTER_HEADING_PX = 1.5 * 1.25 * 13
 
 READY = "() => window.Reveal && Reveal.isReady && Reveal.isReady()"
-VISIBLE_STEPPER = f"{HEADING} >> visible=true"
+# A stepper's heading on the slide shown (reveal.js lays the next slides out beside it,
+# and a fragment not yet shown is hidden).
+PRESENT = ".reveal .slides section.present:not(.stack)"
+VISIBLE_STEPPER = f"{PRESENT} {HEADING} >> visible=true"
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +103,8 @@ def test_deck_advances_with_the_keyboard_and_its_stepper_steps(decks, browser, s
         where = _indices(page)
         assert where["h"] > 0
 
-        output = page.locator(".jp-OutputArea-output", has=page.locator(VISIBLE_STEPPER)).first
+        output = page.locator(f"{PRESENT} .jp-OutputArea-output",
+                              has=page.locator(f"{HEADING} >> visible=true")).first
         stepper = StepperView(page, output)
         first = stepper.heading_text()
         i, n, _, _ = parse_heading(first)
@@ -129,7 +133,7 @@ def test_deck_advances_with_the_keyboard_and_its_stepper_steps(decks, browser, s
         }""")
         assert rendered >= PRESENTER_HEADING_PX, (rendered, PRESENTER_HEADING_PX)
 
-        section = page.locator(".reveal .slides section.present:not(.stack)").first
+        section = page.locator(PRESENT).first
         tall = section.evaluate("(s) => s.scrollHeight > s.clientHeight + 1")
         if tall:
             section.hover()

@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: lab test test-fast notebooks bench venv clean
+.PHONY: lab test test-fast notebooks bench venv clean slides site
 
 venv: $(STAMP)
 
@@ -32,8 +32,16 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m nbteach.tools.execute_notebooks notebooks
 
+# reveal.js slides of every notebook into slides/, and a static site of them into site/:
+# from the stored outputs, with every script copied in (fetched once with npm, checksummed).
+slides: $(STAMP)
+	$(BIN)/python -m nbteach.tools.slides --fetch notebooks slides
+
+site: $(STAMP)
+	$(BIN)/python -m nbteach.tools.site --fetch notebooks site
+
 bench: $(STAMP)
 	$(BIN)/python -m nbteach.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis site slides

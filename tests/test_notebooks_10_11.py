@@ -91,7 +91,7 @@ def test_solutions_follow_the_book_name_its_items_and_link_back():
 
 
 def test_links_into_and_out_of_these_notebooks_land_on_a_heading():
-    # A link such as solutions/exercises_solutions.ipynb#Exercise:-Backpropagation-with-linear-neurons
+    # A link such as exercises_solutions.ipynb#Exercise:-Backpropagation-with-linear-neurons
     # opens the notebook at that heading only if the fragment is the heading's text exactly.
     mine = {(NOTEBOOKS / name).resolve() for name in MINE}
     checked = 0

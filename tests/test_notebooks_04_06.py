@@ -100,8 +100,9 @@ def test_every_prediction_is_asked_right_before_the_cell_that_answers_it(name):
 
 
 @pytest.mark.parametrize("name, section", [
-    ("04_four_equations.ipynb", "Problem: alternate presentation of the equations"),
-    ("06_proofs.ipynb", "Exercise: prove BP3 and BP4"),
+    ("04_four_equations.ipynb",
+     "Problem: Alternate presentation of the equations of backpropagation"),
+    ("06_proofs.ipynb", "Exercise: Prove Equations (BP3) and (BP4)"),
 ])
 def test_the_link_to_the_worked_answer_names_its_section_exactly(name, section):
     # The link names the solutions' section and points at its anchor (JupyterLab's heading id).

@@ -182,7 +182,7 @@ def check_sigma_prime_form(fn):
                           "δ^l for l = 2..L, each (n_l, 1)")
         compare("deltas", deltas, ref["deltas"], candidates=cands["deltas"])
         return f"δ^l matches backprop's at every layer l = 2..{len(SIZES)}."
-    return run("Problem · alternate presentation of the equations, with Σ'(z)", body)
+    return run("Problem · Alternate presentation of the equations of backpropagation", body)
 
 
 def check_bp3_bp4(fn):
@@ -214,7 +214,7 @@ def check_bp3_bp4(fn):
                            rtol=1e-5, atol=1e-8, candidates=cands)
         return ("∂C/∂b and ∂C/∂w agree with finite differences of the cost at every layer "
                 f"l = 2..{len(SIZES)}.")
-    return run("Exercise · prove BP3 and BP4 (checked on numbers)", body)
+    return run("Exercise · Prove Equations (BP3) and (BP4), checked on numbers", body)
 
 
 def check_modified_neuron(fn):
@@ -256,7 +256,7 @@ def check_modified_neuron(fn):
                 raise type(exc)(case + "\n" + exc.message, exc.hint) from None
         return ("The gradient is right with the modified neuron in each layer l = 2, 3, 4 "
                 "(f = tanh).")
-    return run("Exercise · backpropagation with a single modified neuron", body)
+    return run("Exercise · Backpropagation with a single modified neuron", body)
 
 
 def check_linear_neurons(fn):
@@ -284,7 +284,7 @@ def check_linear_neurons(fn):
         ])
         compare_gradients(call(fn, net, x.copy(), y.copy()), ref, candidates=cands)
         return f"The gradient of the linear network is right at every layer l = 2..{len(SIZES)}."
-    return run("Exercise · backpropagation with linear neurons", body)
+    return run("Exercise · Backpropagation with linear neurons", body)
 
 
 def check_matrix_backprop(fn, *, timing=True):
@@ -327,7 +327,7 @@ def check_matrix_backprop(fn, *, timing=True):
                                 exc.hint) from None
         verdict = "The summed gradient matches the book's loop, for m = 6 and for m = 1."
         return (verdict, _time_against_loop(fn)) if timing else verdict
-    return run("Problem · fully matrix-based backpropagation over a mini-batch", body)
+    return run("Problem · Fully matrix-based approach to backpropagation over a mini-batch", body)
 
 
 def _loop_gradient(net, X, Y):

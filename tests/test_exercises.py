@@ -136,7 +136,7 @@ def test_modified_neuron_reference_matches_finite_differences(neuron):
 def test_sigma_prime_form_passes_the_right_answer():
     r = check_sigma_prime_form(sigma_form)
     assert r.passed and r.status == "passed" and r
-    assert r.text().startswith("✔ Problem · alternate presentation of the equations")
+    assert r.text().startswith("✔ Problem · Alternate presentation of the equations of backprop")
 
 
 def test_sigma_prime_form_spots_a_missing_factor_in_bp1():

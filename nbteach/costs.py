@@ -69,9 +69,9 @@ def get_cost(cost):
     if isinstance(cost, str):
         if cost in COSTS:
             return COSTS[cost]
-    elif cost in COSTS.values():
+    elif any(cost is c for c in COSTS.values()):
         return cost
-    elif type(cost) in COSTS.values():
+    elif any(type(cost) is c for c in COSTS.values()):
         return type(cost)
     raise ValueError(
         f"cost must be one of {sorted(COSTS)} (or QuadraticCost / CrossEntropyCost); "

@@ -7,7 +7,8 @@ from (the embedded subset, full MNIST) is ``nbteach.mnist``'s business.
 
 Where it departs from the book: the book's test data carries integer labels and its
 training data one-hot columns; a ``Dataset`` carries both, checked once when it is made and
-read-only after, so a network can trust it without checking every pixel again.
+read-only after (the arrays cannot be written, and ``X``, ``labels`` and ``Y`` cannot be
+replaced), so a network can trust it without checking every pixel again.
 
 Non-goals: augmentation, other data sets, streaming data larger than memory (full MNIST as
 float64 takes about 440 MB).
@@ -18,7 +19,7 @@ import numbers
 
 import numpy as np
 
-from .checks import check_finite, numeric_array
+from .checks import check_finite, check_seed, numeric_array
 
 __all__ = ["Dataset", "N_CLASSES"]
 
@@ -44,8 +45,11 @@ class Dataset:
 
     ``len(ds)`` is N. ``for x, y in ds`` gives the book's tuples, ``x`` ``(784, 1)`` and
     ``y`` ``(10, 1)``; ``ds[j]`` is the tuple of example j. ``ds[a:b]``, ``ds[[3, 1, 4]]``
-    and ``ds[mask]`` are new Datasets. The arrays are read-only, so a Dataset never changes.
+    and ``ds[mask]`` are new Datasets. The arrays are read-only and ``ds.X = ...`` is refused,
+    so a Dataset never changes: make a new one instead.
     """
+
+    __slots__ = ("_X", "_labels", "_Y")
 
     def __init__(self, X, labels):
         X = _check_pixels(X)
@@ -55,17 +59,45 @@ class Dataset:
         """Keep X and labels (already checked, owned by this Dataset) and build Y."""
         X.flags.writeable = False
         labels.flags.writeable = False
-        self.X = X                                        # (n_pixels, N)
-        self.labels = labels                              # (N,)
         Y = np.zeros((N_CLASSES, X.shape[1]))             # (10, N)
         Y[labels, np.arange(X.shape[1])] = 1.0
         Y.flags.writeable = False
-        self.Y = Y
+        object.__setattr__(self, "_X", X)                 # (n_pixels, N)
+        object.__setattr__(self, "_labels", labels)       # (N,)
+        object.__setattr__(self, "_Y", Y)                 # (10, N)
+
+    X = property(lambda self: self._X, doc="float64 (n_pixels, N), read-only")
+    labels = property(lambda self: self._labels, doc="int64 (N,), read-only")
+    Y = property(lambda self: self._Y, doc="float64 (10, N), one-hot, read-only")
+
+    def __setattr__(self, name, value):
+        raise AttributeError(
+            f"a Dataset cannot be changed: ds.{name} stays as it is, so that X, labels and Y "
+            "always agree. Make a new one, nt.Dataset(X, labels), or take a part of this "
+            "one, ds[:100]")
+
+    def __delattr__(self, name):
+        self.__setattr__(name, None)
+
+    def __copy__(self):
+        return self                                       # nothing in it can change
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return Dataset._checked, (self._X, self._labels)
 
     @classmethod
     def from_images(cls, images, labels):
         """A Dataset from uint8 pictures: ``images`` ``(N, 28, 28)`` or ``(N, 784)``, values 0..255."""
-        arr = np.asarray(images)
+        if isinstance(images, Dataset):
+            raise TypeError("images is already a Dataset; it needs uint8 pictures (N, 28, 28)")
+        try:
+            arr = np.asarray(images)
+        except (ValueError, TypeError):
+            raise TypeError("images must be a uint8 array (N, 28, 28) with values 0..255; got "
+                            "nested lists that make no array (pictures of different sizes?)") from None
         if arr.dtype != np.uint8:
             raise TypeError(f"images must be a uint8 array with values 0..255; got dtype {arr.dtype}")
         if arr.ndim not in (2, 3) or arr.shape[0] == 0:
@@ -124,7 +156,10 @@ class Dataset:
         if isinstance(key, slice):
             cols = np.arange(len(self))[key]
         else:
-            cols = np.asarray(key)
+            try:
+                cols = np.asarray(key)
+            except (ValueError, TypeError):
+                cols = np.asarray(None)                   # refused just below
             if cols.dtype == bool:
                 if cols.shape != (len(self),):
                     raise IndexError(f"a boolean mask must have shape ({len(self)},); got {cols.shape}")
@@ -134,6 +169,9 @@ class Dataset:
                                 f"mask; got {key!r}")
         if cols.size == 0:
             raise IndexError(f"the index {key!r} selects no examples; a Dataset needs at least one")
+        if cols.min() < -len(self) or cols.max() >= len(self):
+            bad = cols[(cols < -len(self)) | (cols >= len(self))][0]
+            raise IndexError(f"example {bad} is out of range for a Dataset of {len(self)}")
         return Dataset._checked(self.X[:, cols], self.labels[cols])   # fancy indexing copies
 
     def split(self, size, *, seed=0):
@@ -142,12 +180,14 @@ class Dataset:
         Parameters
         ----------
         size : int (number of examples) or float in (0, 1) (fraction of them)
-        seed : int, for ``np.random.default_rng``; the same seed gives the same split.
+        seed : non-negative int, for ``np.random.default_rng``; the same seed gives the
+            same split.
 
         Each digit goes into ``part`` in proportion to how often it occurs (for balanced data
         and ``size`` a multiple of 10, exactly ``size / 10`` of each). Both parts are shuffled.
         """
         n = len(self)
+        seed = check_seed(seed)
         if isinstance(size, (float, np.floating)) and 0 < size < 1:
             size = int(round(size * n))
         if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral):

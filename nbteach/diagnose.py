@@ -3,7 +3,9 @@
 ``nbteach.exercises`` holds the checkers and the reference answers; this module holds what
 they share: the verdict (``CheckResult``, made by ``run`` from whatever a check raised),
 calling the learner's function so that whatever it raises becomes a verdict rather than a
-traceback (``call``), and comparing arrays layer by layer so that a wrong
+traceback, and a function that never returns is stopped after ``TIME_LIMIT`` seconds with a
+verdict that says so (``call``; ``nbteach.timelimit`` says how, and its limits), and
+comparing arrays layer by layer so that a wrong
 answer is described by its layer, shapes and largest differing entry, with a hint when it
 looks like a typical mistake: a missing σ'(z) factor, a transpose, a mean where a sum was
 wanted, an off-by-one layer, a flipped sign (``compare``, ``compare_gradients``).
@@ -16,11 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .timelimit import TimeLimitExceeded, call_with_time_limit
+
 __all__ = ["CheckResult", "run", "checked_fn", "RTOL", "ATOL", "NotAttempted", "Raised",
-           "Wrong", "call", "compare", "compare_gradients", "as_list", "pair", "candidates",
-           "fmt", "NO_PRIME_BP1", "NO_PRIME_BP2"]
+           "Wrong", "TimedOut", "call", "compare", "compare_gradients", "as_list", "pair",
+           "candidates", "fmt", "NO_PRIME_BP1", "NO_PRIME_BP2", "TIME_LIMIT"]
 
 RTOL, ATOL = 1e-7, 1e-10    # for comparisons with an exact reference
+TIME_LIMIT = 10.0           # seconds one call of the learner's function may take; the
+                            # reference answers take milliseconds
 
 
 # ---- the learner's code raising, or a wrong answer ------------------------------------
@@ -45,12 +51,17 @@ class Wrong(_Verdict):
     """The learner's function returned a wrong answer."""
 
 
+class TimedOut(_Verdict):
+    """The learner's function did not return within ``TIME_LIMIT`` seconds."""
+
+
 # ---- the verdict ----------------------------------------------------------------------
 
 _STYLE = {  # status -> (symbol, headline, colour as a JupyterLab theme variable)
     "passed": ("✔", "passed", "var(--jp-success-color1, #388e3c)"),
     "failed": ("✘", "not yet right", "var(--jp-error-color1, #d32f2f)"),
     "error": ("✘", "your function raised an exception", "var(--jp-error-color1, #d32f2f)"),
+    "timed out": ("✘", "your function did not finish in time", "var(--jp-error-color1, #d32f2f)"),
     "not attempted": ("○", "not attempted yet", "var(--jp-border-color1, #9e9e9e)"),
 }
 
@@ -59,8 +70,9 @@ _STYLE = {  # status -> (symbol, headline, colour as a JupyterLab theme variable
 class CheckResult:
     """The verdict of one checker.
 
-    ``status`` is "passed", "failed", "error" (the function raised) or "not attempted"
-    (it raised ``NotImplementedError``). ``message`` explains; ``hint`` is the guess at the
+    ``status`` is "passed", "failed", "error" (the function raised), "timed out" (it did
+    not return within ``TIME_LIMIT`` seconds) or "not attempted" (it raised
+    ``NotImplementedError``). ``message`` explains; ``hint`` is the guess at the
     mistake, if any (also part of ``message``). ``timing`` is a line about speed, or "".
     """
 
@@ -115,6 +127,8 @@ def run(exercise, body):
         return CheckResult(exercise, "error", _join(exc.message, exc.hint), exc.hint)
     except Wrong as exc:
         return CheckResult(exercise, "failed", _join(exc.message, exc.hint), exc.hint)
+    except TimedOut as exc:
+        return CheckResult(exercise, "timed out", _join(exc.message, exc.hint), exc.hint)
     if isinstance(message, tuple):
         return CheckResult(exercise, "passed", _join(*message), timing=message[1])
     return CheckResult(exercise, "passed", message)
@@ -132,12 +146,20 @@ def checked_fn(fn, name):
 
 
 def call(fn, *args, shape_hint=""):
-    """Call the learner's function; turn what it raises into NotAttempted / Raised.
+    """Call the learner's function; turn what it raises into NotAttempted / Raised, and a
+    call that takes longer than ``TIME_LIMIT`` seconds into TimedOut.
 
-    ``shape_hint`` is added to the hint when the exception is about shapes.
+    ``shape_hint`` is added to the hint when the exception is about shapes. Interrupting
+    the kernel is not a verdict: the ``KeyboardInterrupt`` goes on to the caller.
     """
     try:
-        return fn(*args)
+        return call_with_time_limit(TIME_LIMIT, fn, *args)
+    except TimeLimitExceeded:
+        raise TimedOut(
+            f"Your function did not return within {TIME_LIMIT:g} s, so it was stopped. The "
+            "reference answer takes a few milliseconds.",
+            "Hint: look for a loop that never ends: a `while` whose condition never becomes "
+            "false, or a loop over a list that grows as it goes.") from None
     except NotImplementedError:
         raise NotAttempted() from None
     except Exception as exc:  # the learner's code, whatever it raised
@@ -189,12 +211,21 @@ def as_list(value, name, n, what):
         raise Wrong(f"{name}: expected a list of {n} arrays ({what}); got {len(value)}.", hint)
     arrays = []
     for i, a in enumerate(value):
+        where = f"{name}[{i}] (layer l = {i + 2})"
         try:
-            arr = np.asarray(a, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise Wrong(f"{name}[{i}] (layer l = {i + 2}): expected a numeric array; got "
-                         f"{type(a).__name__}.") from None
-        arrays.append(arr)
+            arr = np.asarray(a)
+        except Exception:  # ragged lists, or whatever the learner's object does
+            raise Wrong(f"{where}: expected a numeric array; got {type(a).__name__} that "
+                        "makes no array.") from None
+        if np.iscomplexobj(arr):
+            raise Wrong(f"{where}: expected real numbers; got complex values.",
+                        "Hint: every quantity in backprop is real; a `1j` or np.sqrt of a "
+                        "complex number crept in.")
+        if arr.dtype == bool or arr.dtype.kind not in "iuf":
+            raise Wrong(f"{where}: expected a numeric array; got {type(a).__name__}"
+                        + (f" of dtype {arr.dtype}." if isinstance(a, np.ndarray) or arr.ndim
+                           else "."))
+        arrays.append(arr.astype(np.float64))
     return arrays
 
 
@@ -271,8 +302,9 @@ def pair(value):
     """The learner's (nabla_b, nabla_w)."""
     if value is None:
         raise Wrong("Your function returned None.", "Hint: did you forget the `return` line?")
-    if not isinstance(value, (tuple, list)) or len(value) != 2 or isinstance(value, np.ndarray):
-        got = type(value).__name__ + (f" of length {len(value)}" if hasattr(value, "__len__") else "")
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        got = type(value).__name__ + (f" of length {len(value)}"
+                                      if isinstance(value, (tuple, list)) else "")
         raise Wrong(f"Expected a pair (nabla_b, nabla_w) of two lists; got {got}.")
     return value
 

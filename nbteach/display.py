@@ -30,8 +30,8 @@ import numpy as np
 from .backprop import BOOK_BACKPROP_SOURCE
 
 __all__ = ["PRECISION", "MAX_ROWS", "MAX_COLS", "STYLE", "esc", "shape_str", "fmt",
-           "cell_colour", "typeset", "math_label", "array_html", "code_html", "op", "row", "styled",
-           "present", "presenting"]
+           "fmt_faithful", "cell_colour", "typeset", "math_label", "array_html", "code_html",
+           "op", "row", "styled", "present", "presenting"]
 
 PRECISION = 4
 SMALL = 1e-3       # nonzero magnitudes below this are written 1.23e-04: their digits count
@@ -163,6 +163,38 @@ def fmt(v):
     return text[1:] if text.startswith("-") and float(text) == 0 else text   # no "-0.0000"
 
 
+FAITHFUL_DIGITS = 9
+
+
+def fmt_faithful(v):
+    """One number that reads back as itself to ``FAITHFUL_DIGITS`` significant digits.
+
+    ``fmt(v)`` when that is already true (``1.0000``, ``3.00e-05``), or its scientific form
+    (``8.00e-05``, not ``0.0001``); otherwise the fewest significant digits that make it
+    true (``2.46912``, not ``2.4691``). For what a learner types and checks by hand
+    (``HadamardExplorer``), where arithmetic shown to four decimals could look wrong.
+    """
+    text, v = fmt(v), float(v)
+    if not math.isfinite(v) or _reads_back(text, v):
+        return text
+    text = f"{v:.{PRECISION - 2}e}"
+    if _reads_back(text, v):
+        return text
+    for digits in range(PRECISION + 1, FAITHFUL_DIGITS + 1):
+        text = f"{v:.{digits}g}"
+        if _reads_back(text, v):
+            break
+    return text
+
+
+def _reads_back(text, v):
+    try:
+        shown = float(text)
+    except ValueError:                           # fmt's "1 − 7.50e-07" is read by people only
+        return False
+    return abs(shown - v) <= 0.5 * 10.0 ** (1 - FAITHFUL_DIGITS) * abs(v)
+
+
 def _scale(a):
     """Largest finite magnitude of ``a`` (the colour scale runs from -scale to +scale)."""
     finite = np.abs(a[np.isfinite(a)])
@@ -248,10 +280,10 @@ def _image_side(name, a):
     return None
 
 
-def _cell(v, scale):
+def _cell(v, scale, number=fmt):
     k = _level(v, scale)
     shade = f" class=nbteach-{'p' if k > 0 else 'n'}{abs(k)}" if k else ""
-    return f"<td{shade}>{fmt(v)}</td>"
+    return f"<td{shade}>{number(v)}</td>"
 
 
 _SUP = re.compile(r"\^(\{[^}]*\}|[0-9A-Za-z+\-]+)")
@@ -272,11 +304,13 @@ def math_label(name):
     return f"<span class='nbteach-math'>{typeset(name)}</span>"
 
 
-def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False):
+def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False,
+               number=fmt):
     """``a`` labelled with its name and shape, numbers coloured on a diverging scale.
 
     Shows at most ``max_rows`` × ``max_cols`` numbers; the rest is counted in a note, and a
     heatmap of the whole array is added. With ``transpose`` the array is shown as aᵀ.
+    ``number`` writes each entry (``fmt``, or ``fmt_faithful``).
     """
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 1:
@@ -292,7 +326,7 @@ def array_html(a, name, *, max_rows=MAX_ROWS, max_cols=MAX_COLS, transpose=False
     r_shown, c_shown = min(rows, max_rows), min(cols, max_cols)
     body = []
     for i in range(r_shown):
-        cells = "".join(_cell(a[i, j], scale) for j in range(c_shown))
+        cells = "".join(_cell(a[i, j], scale, number) for j in range(c_shown))
         if cols > c_shown:
             cells += "<td class='nbteach-more'>…</td>"
         body.append(f"<tr>{cells}</tr>")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import diagnose
 from .activations import linear, sigmoid, tanh
 from .backprop import backprop_stages
 from .book import Network as _BookNetwork
@@ -56,6 +57,7 @@ from .diagnose import (
 )
 from .gradcheck import numerical_gradient
 from .network import Network
+from .timelimit import TimeLimitExceeded, call_with_time_limit
 
 __all__ = [
     "CheckResult", "ModifiedNeuron", "check_sigma_prime_form", "check_bp3_bp4",
@@ -364,10 +366,16 @@ def _best_of_each(fs, repeats, budget=2.0):
 def _time_against_loop(fn, sizes=(784, 30, 10), m=100):
     """Time the learner's gradient and the book's loop alike: the gradient alone, no update."""
     net, (X, Y) = _net(sizes=list(sizes), seed=0), _example(m, sizes=list(sizes), seed=0)
-    try:
+
+    def time_yours():
         fn(net, X, Y)                                    # warm-up run, not timed
-        (yours, loop), runs = _best_of_each(
+        return _best_of_each(
             [lambda: fn(net, X, Y), lambda: _loop_gradient(net, X, Y)], repeats=10)
+    try:
+        (yours, loop), runs = call_with_time_limit(diagnose.TIME_LIMIT, time_yours)
+    except TimeLimitExceeded:
+        return (f"Timing: your function took more than {diagnose.TIME_LIMIT:g} s in all on a "
+                f"{list(sizes)} network, so it was stopped and not timed.")
     except Exception as exc:  # the verdict stands; only the timing is missing
         return (f"Timing: your function raised {type(exc).__name__}: {exc} on a "
                 f"{list(sizes)} network, so it was not timed.")

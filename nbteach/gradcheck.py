@@ -10,7 +10,9 @@ Two independent checks, both from chapter 2:
   measuring ΔC / 2ε gives δ^l_j without using BP1 or BP2.
 
 Each costs two forward passes per parameter (or per neuron), which is exactly why
-backprop matters (notebook 09). Use small networks.
+backprop matters (notebook 09). Use small networks: finite differences over more than
+``MAX_PARAMETERS`` weights and biases are refused up front (``[784, 30, 10]``, 23,860 of
+them, takes a few seconds; the work grows with the square of the count).
 """
 from __future__ import annotations
 
@@ -20,10 +22,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backprop import backprop_stages
-from .checks import check_pair
+from .checks import check_pair, check_small_positive, parameter_count
 
 __all__ = ["numerical_gradient", "check_gradients", "demon_check", "relative_error", "error_bound",
-           "GradCheck", "DemonCheck"]
+           "GradCheck", "DemonCheck", "MAX_PARAMETERS"]
+
+MAX_PARAMETERS = 100_000      # about a minute of finite differences; [784, 100, 10] fits
+
+
+def _checked(net, x, y, eps, single=False):
+    """The checked (x, y) and eps of a finite-difference check; refuse a network too large."""
+    x, y = check_pair(x, y, net.n_in, net.n_out, single=single)
+    eps = check_small_positive(eps, "eps (the finite-difference step)", "1e-5")
+    count = parameter_count(net.sizes)
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"finite differences need two forward passes for each of this network's {count:,} "
+            f"weights and biases, about {count:,} times the work of backprop: too slow to wait "
+            f"for. Use a network of at most {MAX_PARAMETERS:,} parameters, e.g. [784, 30, 10].")
+    return x, y, eps
 
 
 def error_bound(err):
@@ -57,7 +74,7 @@ def numerical_gradient(net, x, y, eps=1e-5):
     Returns ``(nabla_b, nabla_w)`` shaped like the network's biases and weights. The
     network itself is not changed (copies are nudged).
     """
-    x, y = check_pair(x, y, net.n_in, net.n_out)
+    x, y, eps = _checked(net, x, y, eps)
     ws, bs = _copies(net)
 
     def quotient(p, idx):
@@ -115,7 +132,7 @@ class GradCheck:
 
 def check_gradients(net, x, y, eps=1e-5):
     """Compare backprop's gradient with ``numerical_gradient``, layer by layer."""
-    x, y = check_pair(x, y, net.n_in, net.n_out)
+    x, y, eps = _checked(net, x, y, eps)
     ws, bs = net._params()
     stages = backprop_stages(ws, bs, x, y, net.activation, net.cost)
     num_b, num_w = numerical_gradient(net, x, y, eps)
@@ -147,7 +164,7 @@ class DemonCheck:
 
 def demon_check(net, x, y, eps=1e-5):
     """Nudge each weighted input z^l_j by ±ε and compare ΔC/2ε with δ^l_j (one example)."""
-    x, y = check_pair(x, y, net.n_in, net.n_out, single=True)
+    x, y, eps = _checked(net, x, y, eps, single=True)
     ws, bs = net._params()
     stages = backprop_stages(ws, bs, x, y, net.activation, net.cost)
 
@@ -189,7 +206,7 @@ def forward_difference_gradient(net, x, y, eps=1e-6):
     C(p) itself). This is the method the chapter's "in what sense is backpropagation a
     fast algorithm?" section sets against backprop's one forward and one backward pass.
     """
-    x, y = check_pair(x, y, net.n_in, net.n_out)
+    x, y, eps = _checked(net, x, y, eps)
     ws, bs = _copies(net)
     counter = _PassCounter()
 

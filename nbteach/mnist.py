@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import check_seed
 from .dataset import N_CLASSES, Dataset
 
 __all__ = ["load_mnist_subset", "load_mnist", "read_idx", "MNIST_FILES", "MNIST_MIRRORS"]
@@ -64,7 +65,7 @@ def load_mnist_subset(test_size=1000, seed=0):
     test_size : int, a multiple of 10 from 10 to 4990
         The test part holds ``test_size / 10`` of each digit; the training part the rest
         (by default 4,000 training and 1,000 test digits, 400 and 100 of each).
-    seed : int; the same seed gives the same split and order.
+    seed : non-negative int; the same seed gives the same split and order.
 
     No internet needed. For the full 70,000 digits see ``load_mnist``.
     """
@@ -73,7 +74,7 @@ def load_mnist_subset(test_size=1000, seed=0):
     if not (10 <= test_size <= 4990 and test_size % 10 == 0):
         raise ValueError("test_size must be a multiple of 10 from 10 to 4990 (the same number of "
                          f"each digit); got {test_size}")
-    return _embedded().split(int(test_size), seed=seed)
+    return _embedded().split(int(test_size), seed=check_seed(seed))
 
 
 # ---- IDX files ------------------------------------------------------------------------
@@ -144,20 +145,72 @@ def _local_files(folder):
 
 
 def _cache_folder(cache_dir):
+    """The folder the downloads go to, checked: a folder (or nothing yet) we may write in."""
     if cache_dir is not None:
-        return Path(cache_dir)
-    if os.environ.get("NBTEACH_DATA_DIR"):
-        return Path(os.environ["NBTEACH_DATA_DIR"])
+        if not isinstance(cache_dir, (str, os.PathLike)):
+            raise TypeError(f"cache_dir must be a folder name; got {type(cache_dir).__name__}")
+        folder, name = Path(cache_dir), f"cache_dir={str(cache_dir)!r}"
+    elif os.environ.get("NBTEACH_DATA_DIR"):
+        folder = Path(os.environ["NBTEACH_DATA_DIR"])
+        name = f"NBTEACH_DATA_DIR={os.environ['NBTEACH_DATA_DIR']!r}"
+    else:
+        import pooch
+        folder, name = Path(pooch.os_cache("nbteach")), "the cache folder"
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise NotADirectoryError(
+            f"{name} cannot hold the MNIST files: {existing} is a file, not a folder. "
+            "Point it at a folder (it is created if missing).")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(f"{name} cannot hold the MNIST files: no permission to write "
+                              f"in {existing}")
+    return folder
+
+
+def _mirrors(base_url):
+    """The mirrors to try: ``base_url``, else ``$NBTEACH_MNIST_URL``, else ``MNIST_MIRRORS``."""
+    name = "base_url"
+    if base_url is None and os.environ.get("NBTEACH_MNIST_URL"):
+        base_url, name = os.environ["NBTEACH_MNIST_URL"], "NBTEACH_MNIST_URL"
+    if base_url is None:
+        return MNIST_MIRRORS
+    if not (isinstance(base_url, str) and base_url.startswith(("http://", "https://"))):
+        raise ValueError(f"{name} must be the address of a mirror, starting with http:// or "
+                         f"https://; got {base_url!r}")
+    return (base_url,)
+
+
+def _drop_damaged(cache):
+    """Remove the cached files whose MD5 is wrong (cut short, or damaged); return their names.
+
+    They could never be used, and a fresh download replaces them.
+    """
     import pooch
-    return Path(pooch.os_cache("nbteach"))
+    damaged = []
+    for name, md5 in MNIST_FILES.items():
+        path = cache / name
+        if path.is_file() and pooch.file_hash(str(path), alg="md5") != md5:
+            path.unlink()
+            damaged.append(name)
+    return damaged
 
 
 def _download(cache, base_urls, progress):
-    """Fetch the four files into ``cache`` with pooch (MD5-checked); return {stem: path}."""
+    """Fetch the four files into ``cache`` with pooch (MD5-checked); return {stem: path}.
+
+    Each download is bounded (``nbteach.download``): a mirror that stalls or trickles is
+    given up on, and the next one tried.
+    """
     import pooch
     import requests
 
+    from .download import BoundedDownloader
+
     created = not cache.exists()
+    damaged = _drop_damaged(cache) if cache.is_dir() else []
+    removed = (f" The damaged cached cop{'ies' if len(damaged) > 1 else 'y'} of "
+               f"{', '.join(damaged)} (wrong MD5) {'were' if len(damaged) > 1 else 'was'} "
+               "removed." if damaged else "")
     files = {}
     logger = pooch.get_logger()           # pooch logs each download with the full local path:
     level = logger.level                  # the progress bar says enough, so keep it quiet
@@ -170,24 +223,26 @@ def _download(cache, base_urls, progress):
                 try:
                     files[name[:-3]] = Path(pooch.retrieve(
                         url, known_hash=f"md5:{md5}", fname=name, path=cache,
-                        downloader=pooch.HTTPDownloader(progressbar=progress, timeout=30)))
+                        downloader=BoundedDownloader(progress)))
                     break
                 except requests.exceptions.RequestException as exc:
                     failures.append(f"{url} ({type(exc).__name__})")
+                except ConnectionError as exc:               # stalled, trickled, cut short
+                    failures.append(f"{url} ({exc})".replace(f"({url} ", "("))
                 except ValueError as exc:
                     if "hash" not in str(exc).lower():
                         raise
                     raise ValueError(
                         f"{name} downloaded from {url} does not match its MD5 checksum "
-                        f"(expected {md5}); the file was deleted and nothing was kept. "
-                        "The mirror may serve a different or damaged file: try another with "
-                        "base_url=.") from None
+                        f"(expected {md5}); the downloaded file was deleted and nothing was "
+                        f"kept.{removed} The mirror may serve a different or damaged file: "
+                        "try another with base_url=.") from None
             else:
                 raise ConnectionError(
                     f"MNIST could not be downloaded ({name} failed from {', '.join(failures)}): "
                     "without internet, use nbteach.load_mnist_subset() for the 5,000 digits "
                     "shipped with nbteach, or load_mnist(path=...) with a folder holding the "
-                    "four MNIST files.")
+                    f"four MNIST files.{removed}")
     except BaseException:
         if created and cache.is_dir() and not any(cache.iterdir()):
             cache.rmdir()                                # leave no empty folder behind
@@ -213,8 +268,11 @@ def load_mnist(cache_dir=None, path=None, base_url=None, *, progress=True):
     progress : show a download progress bar.
 
     Each download is checked against the MD5 in ``MNIST_FILES``; a file already in the cache
-    is checked and reused, not downloaded again. Raises ``ConnectionError`` if the files
-    cannot be downloaded, ``ValueError`` naming the file if one is corrupt.
+    is checked and reused, not downloaded again (a damaged one is removed and downloaded
+    again). A mirror that stalls or sends too slowly is given up on after a while
+    (``nbteach.download``: a minimum rate and a deadline per file) and the next is tried.
+    Raises ``ConnectionError`` naming the file and each mirror tried if the files cannot be
+    downloaded, ``ValueError`` naming the file if one is corrupt.
     """
     if path is not None:
         if cache_dir is not None or base_url is not None:
@@ -222,10 +280,7 @@ def load_mnist(cache_dir=None, path=None, base_url=None, *, progress=True):
                             "for downloading them. Give path= alone, or leave it out.")
         files = _local_files(path)
     else:
-        if base_url is None:
-            base_url = os.environ.get("NBTEACH_MNIST_URL") or None
-        base_urls = MNIST_MIRRORS if base_url is None else (str(base_url),)
-        files = _download(_cache_folder(cache_dir), base_urls, progress)
+        files = _download(_cache_folder(cache_dir), _mirrors(base_url), progress)
     train_images, train_labels = _read_part(files, "train")
     test_images, test_labels = _read_part(files, "t10k")
     n_train = len(train_labels) - VALIDATION_SIZE

@@ -20,13 +20,23 @@ Non-goal: the fastest possible training; ``nbteach.fast`` holds the documented s
 """
 from __future__ import annotations
 
+import numbers
 import time
 
 import numpy as np
 
 from . import backprop as bp
 from .activations import get_activation, sigmoid
-from .checks import as_matrix, check_eta, check_pair, check_positive_int, check_sizes
+from .checks import (
+    as_matrix,
+    check_eta,
+    check_labels,
+    check_pair,
+    check_positive_int,
+    check_seed,
+    check_sizes,
+    short_repr,
+)
 from .costs import QuadraticCost, get_cost
 
 __all__ = ["Network", "TrainingDiverged"]
@@ -58,8 +68,10 @@ class Network:
     Parameters
     ----------
     sizes : list of int
-        Neurons per layer, input first: ``[784, 30, 10]``.
-    seed : int or None
+        Neurons per layer, input first: ``[784, 30, 10]``. At most
+        ``nbteach.checks.MAX_PARAMETERS`` weights and biases in all (checked before any
+        memory is taken).
+    seed : non-negative int or None
         Seed for ``np.random.default_rng``: initial weights and biases (standard normal,
         as in the book) and the shuffles of ``SGD``.
     activation : Activation or str
@@ -70,6 +82,7 @@ class Network:
 
     def __init__(self, sizes, *, seed=None, activation=sigmoid, cost=QuadraticCost):
         sizes = check_sizes(sizes)
+        seed = check_seed(seed)
         self.activation = get_activation(activation)
         self.cost = get_cost(cost)
         self.sizes = sizes
@@ -87,7 +100,12 @@ class Network:
     # ---- checks -----------------------------------------------------------------------
 
     def _params(self):
-        """Return (weights, biases) after checking that they still fit ``sizes``."""
+        """Return (weights, biases) after checking that they still fit ``sizes``.
+
+        Each must be a real numeric array of the right shape with finite entries: weights
+        set by hand (``net.weights[0][0, 0] = np.nan``) are reported at the next call,
+        not turned into NaN gradients.
+        """
         ws, bs = self.weights, self.biases
         if not isinstance(ws, (list, tuple)) or not isinstance(bs, (list, tuple)):
             raise TypeError("net.weights and net.biases must be lists of numpy arrays")
@@ -103,6 +121,16 @@ class Network:
             if not isinstance(b, np.ndarray) or b.shape != (n_out, 1):
                 raise ValueError(f"biases[{i}] must be an array of shape {(n_out, 1)}; "
                                  f"got {getattr(b, 'shape', type(b).__name__)}")
+            for name, p in ((f"weights[{i}]", w), (f"biases[{i}]", b)):
+                if p.dtype == bool or p.dtype.kind not in "iuf":
+                    raise TypeError(f"{name} must hold real numbers (float64); got an array "
+                                    f"of dtype {p.dtype}")
+                if not np.isfinite(p).all():
+                    idx = tuple(int(k) for k in np.argwhere(~np.isfinite(p))[0])
+                    raise ValueError(
+                        f"{name} holds {p[idx]} at index {idx}: weights and biases must be finite, "
+                        "not NaN or inf (was it set by hand?). Set it to a finite number, or "
+                        "make a new network.")
         return ws, bs
 
     @property
@@ -180,8 +208,8 @@ class Network:
         Nothing changes unless the whole step succeeds.
         """
         eta = check_eta(eta)
-        if method not in ("matrix", "loop"):
-            raise ValueError(f'method must be "matrix" or "loop"; got {method!r}')
+        if not (isinstance(method, str) and method in ("matrix", "loop")):
+            raise ValueError(f'method must be "matrix" or "loop"; got {short_repr(method)}')
         X, Y = self._as_batch(mini_batch)
         ws, bs = self._params()
         m = X.shape[1]
@@ -216,6 +244,11 @@ class Network:
         if not isinstance(data, Dataset) or any(
                 a.flags.writeable for a in (data.X, data.Y, data.labels)):
             return None
+        n = data.X.shape[1]                        # cheap: shapes only
+        if data.labels.shape != (n,) or data.Y.shape[1:] != (n,):
+            raise ValueError(f"{name} is inconsistent: X {data.X.shape}, Y {data.Y.shape} and "
+                             f"labels {data.labels.shape} must all have one column (entry) per "
+                             "example; make it again with nt.Dataset(X, labels)")
         if data.X.shape[0] != self.n_in:
             raise ValueError(f"{name}.X must have shape ({self.n_in}, m) for this network; "
                              f"got {data.X.shape}")
@@ -259,8 +292,12 @@ class Network:
             return trusted[0], trusted[2]
         if hasattr(data, "X") and hasattr(data, "labels"):
             X = as_matrix(data.X, self.n_in, f"{name}.X")
-            return X, np.asarray(data.labels)
-        examples = list(data)
+            return X, check_labels(data.labels, X.shape[1], self.n_out, f"{name}.labels")
+        try:
+            examples = list(data)
+        except TypeError:
+            raise TypeError(f"{name} must be a Dataset or a list of (x, y) tuples; "
+                            f"got {type(data).__name__}") from None
         if not examples:
             raise ValueError(f"{name} is empty: it needs at least one (x, y) example")
         xs, labels = [], []
@@ -269,12 +306,28 @@ class Network:
                 raise ValueError(f"{name}[{j}] must be an (x, y) tuple; got {type(ex).__name__}")
             x, y = ex
             xs.append(as_matrix(x, self.n_in, f"{name}[{j}] x", columns=1))
-            y_arr = np.asarray(y)
-            if y_arr.ndim == 0:
-                labels.append(int(y_arr))
-            else:
-                labels.append(int(np.argmax(as_matrix(y_arr, self.n_out, f"{name}[{j}] y", columns=1))))
-        return np.hstack(xs), np.asarray(labels)
+            labels.append(self._label(y, f"{name}[{j}] y"))
+        return np.hstack(xs), np.asarray(labels, dtype=np.int64)
+
+    def _label(self, y, name):
+        """The class number of one test example: an int label, or a one-hot column."""
+        if isinstance(y, np.ndarray) and y.ndim == 0:
+            y = y[()]
+        if isinstance(y, (list, tuple, np.ndarray)):
+            col = as_matrix(y, self.n_out, name, columns=1)
+            if not (np.all((col == 0) | (col == 1)) and col.sum() == 1):
+                raise ValueError(f"{name} must be an integer label from 0 to {self.n_out - 1} "
+                                 f"or a one-hot column ({self.n_out}, 1): a single 1, the rest "
+                                 "0; this column is not one-hot")
+            return int(np.argmax(col))
+        if isinstance(y, (bool, np.bool_)) or not isinstance(y, numbers.Integral):
+            raise TypeError(f"{name} must be an integer label from 0 to {self.n_out - 1} (or a "
+                            f"one-hot column ({self.n_out}, 1)); got {short_repr(y)} "
+                            f"({type(y).__name__})")
+        if not 0 <= y < self.n_out:
+            raise ValueError(f"{name} must be an integer label from 0 to {self.n_out - 1}, one "
+                             f"per output neuron; got {y}")
+        return int(y)
 
     def predict(self, X):
         """The network's answer for each column of ``X`` ``(n_in, m)``: the index of the most
@@ -316,6 +369,9 @@ class Network:
         """
         from . import fast
         from .training import History
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be a function callback(epoch, history) or None; "
+                            f"got {type(callback).__name__}")
         epochs = check_positive_int(epochs, "epochs")
         mini_batch_size = check_positive_int(mini_batch_size, "mini_batch_size")
         eta = check_eta(eta)

@@ -15,6 +15,7 @@ from .display import (
     code_html,
     esc,
     fmt,
+    fmt_faithful,
     math_label,
     op,
     row,
@@ -220,9 +221,12 @@ def paths_html(pathsum):
 def products_html(p):
     """A ``Products`` record: s ⊙ t beside the matrix products s tᵀ and sᵀ t.
 
-    s ⊙ t and sᵀ t need equal lengths; s tᵀ is drawn for any lengths.
+    s ⊙ t and sᵀ t need equal lengths; s tᵀ is drawn for any lengths. Every number is
+    written so that it reads back as itself (``fmt_faithful``): the learner checks this
+    arithmetic by hand.
     """
-    A = array_html
+    def A(a, name, **kw):
+        return array_html(a, name, number=fmt_faithful, **kw)
     s, t = p.s, p.t
     parts = []
     if not p.same_length:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backprop import backprop_stages
-from .checks import check_pair
+from .checks import check_index, check_pair
 
 __all__ = ["Path", "PathSum", "paths_for_weight", "all_path_sums", "MAX_PATHS"]
 
@@ -93,12 +93,14 @@ def paths_for_weight(net, x, y, l, j, k):
     """
     x, y = check_pair(x, y, net.n_in, net.n_out, single=True)
     L = net.num_layers
-    if not (isinstance(l, (int, np.integer)) and 2 <= l <= L):
+    if isinstance(l, (bool, np.bool_)) or not isinstance(l, (int, np.integer)):
+        raise TypeError(f"l must be a book layer number, an integer from 2 to {L}; got {l!r}")
+    if not 2 <= l <= L:
         raise ValueError(f"l must be a book layer number from 2 to {L}; got {l!r}")
+    l = int(l)
     rows, cols = net.sizes[l - 1], net.sizes[l - 2]
-    if not (0 <= j < rows and 0 <= k < cols):
-        raise ValueError(f"w^{l} is {rows}×{cols}, so the Python row j must be in 0..{rows - 1} "
-                         f"and the column k in 0..{cols - 1}; got j={j}, k={k}")
+    j = check_index(j, f"j (w^{l} is {rows}×{cols}: j is a Python row)", rows)
+    k = check_index(k, f"k (w^{l} is {rows}×{cols}: k is a Python column)", cols)
     count = int(np.prod(net.sizes[l:], dtype=np.int64))
     if count > MAX_PATHS:
         raise ValueError(f"weights[{l - 2}][{j}, {k}] has {count} paths to the cost; this view is for tiny "

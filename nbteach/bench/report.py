@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from ..files import atomic_write
+from ..files import atomic_write, check_writable
 from .common import CPU, SIZES, WALL, dataset, torch_or_none
 from .epoch import epoch_breakdown, epoch_comparison, full_mnist
 from .steps import bare_products_fraction, measure_steps
@@ -229,6 +229,11 @@ def main(argv=None):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be a positive integer; got {value}")
+    if args.json:
+        try:                                 # before the benchmark, not after minutes of it
+            check_writable(args.json, "--json file")
+        except OSError as exc:
+            parser.error(str(exc))
     results = run(quick=args.quick, epoch_examples=args.epoch_examples, repeats=args.repeats,
                   full=args.full_mnist)
     print(format_report(results))

@@ -129,7 +129,7 @@ def missing_assets(assets_dir=DEFAULT_ASSETS_DIR, names=None):
     missing = []
     for asset in _assets(names):
         stamp = assets_dir / asset.folder / STAMP
-        if not stamp.is_file() or stamp.read_text().strip() != asset.integrity:
+        if not stamp.is_file() or stamp.read_text("utf-8", "replace").strip() != asset.integrity:
             missing.append(f"{asset.spec} (no stamp {asset.folder}/{STAMP} with its checksum)")
         elif not (assets_dir / _ENTRY_POINTS[asset.folder]).is_file():
             missing.append(_ENTRY_POINTS[asset.folder])

@@ -5,7 +5,8 @@ notebook or a folder searched recursively (default: ``notebooks``). Each noteboo
 a fresh kernel with its own folder as working directory, in full mode (``NBTEACH_QUICK``
 unset), and is written back only if every cell ran; a failing notebook is left as it was.
 Widget state is stored in the notebook's metadata, so the saved file shows live widgets
-on nbviewer and in an HTML export.
+on nbviewer and in an HTML export. A PATH that is missing, or a folder that holds no
+notebook, is an error (exit status 2) before anything runs.
 
 Stored pictures are kept small: every opaque PNG output is re-encoded with a palette of at
 most 256 colours (Pillow, which matplotlib already needs), which for plots and digits looks
@@ -24,16 +25,25 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from nbteach.files import atomic_write
+from nbteach.files import atomic_write, check_writable
 
 
 def find_notebooks(paths):
+    """The notebooks named by ``paths`` (files, or folders searched recursively), in order.
+
+    Raises FileNotFoundError for a path that is neither, or a folder without notebooks.
+    """
     found = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
-        elif p.suffix == ".ipynb" and p.exists():
+            inside = sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
+            if not inside:
+                raise FileNotFoundError(f"no notebook (.ipynb) in the folder {p}")
+            found += inside
+        elif p.suffix == ".ipynb" and p.is_file():
             found.append(p)
+        elif p.exists():
+            raise FileNotFoundError(f"{p} is not a notebook: expected a .ipynb file or a folder")
         else:
             raise FileNotFoundError(f"no notebook or folder at {p}")
     return found
@@ -68,6 +78,7 @@ def compact_outputs(nb):
 
 def execute(path, timeout=900):
     """Run one notebook top to bottom and save it atomically in place."""
+    check_writable(path, "notebook")                 # before running it, not after
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
@@ -82,7 +93,12 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     os.environ.pop("NBTEACH_QUICK", None)
     failed = []
-    for path in find_notebooks(argv or ["notebooks"]):
+    try:
+        notebooks = find_notebooks(argv or ["notebooks"])
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in notebooks:
         start = time.perf_counter()
         try:
             execute(path)

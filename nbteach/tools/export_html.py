@@ -59,17 +59,26 @@ def export_html(notebook, output=None, *, assets_dir=DEFAULT_ASSETS_DIR, base_ur
     output = Path(output) if output is not None else notebook.with_suffix(".html")
     if output.suffix != ".html":
         raise ValueError(f"expected an output path ending in .html, got {str(output)!r}")
+    if output.is_dir():
+        raise IsADirectoryError(f"the output {str(output)!r} is a folder; name an .html file")
+    urls = asset_urls(assets_dir, base_url)          # checked before anything is written
+    # nbconvert runs in the notebook's folder (so the notebook finds its files): every path
+    # handed to it is absolute, whatever folder this was called from.
+    notebook, output = notebook.resolve(), output.resolve()
+    made = [p for p in (output.parent, *output.parent.parents) if not p.exists()]
     output.parent.mkdir(parents=True, exist_ok=True)
-    urls = asset_urls(assets_dir, base_url)
     command = [sys.executable, "-m", "nbconvert", "--to", "html",
                *(f"--HTMLExporter.{k}={v}" for k, v in urls.items()),
-               "--output-dir", str(output.parent.resolve()), "--output", output.stem]
+               "--output-dir", str(output.parent), "--output", output.stem]
     if execute:
         command += ["--execute", f"--ExecutePreprocessor.timeout={timeout}",
                     "--ExecutePreprocessor.store_widget_state=True"]
-    done = subprocess.run([*command, str(notebook.resolve())], capture_output=True, text=True,
+    done = subprocess.run([*command, str(notebook)], capture_output=True, text=True,
                           cwd=notebook.parent)
     if done.returncode != 0:
+        for folder in made:                          # a failed export leaves no new folders
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
         raise RuntimeError(f"nbconvert failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return output
 
@@ -89,6 +98,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not args.fetch and not args.notebooks:
         parser.error("name notebooks to export, or --fetch")
+    for notebook in args.notebooks:              # all named notebooks exist, before any work
+        if notebook.suffix != ".ipynb" or not notebook.is_file():
+            parser.error(f"expected an existing .ipynb file, got {str(notebook)!r}")
     try:
         if args.fetch and missing_assets(args.assets):
             print(f"fetching web assets into {fetch_assets(args.assets)}")

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..checks import parse_vector
 from ..diagram import network_svg
-from ..display import esc, fmt
+from ..display import esc, fmt_faithful
 from ..network import Network
 from ..panes import layer_html, paths_html, products_html
 from ..paths import all_path_sums
@@ -78,6 +78,10 @@ class HadamardExplorer(Viewer):
     Parameters
     ----------
     s, t : text such as ``"1, 2, 3"`` (or a sequence of numbers), at most 12 entries each
+
+    Every number shown reads back as the one computed (see ``display.fmt_faithful``), and
+    entries whose products would leave the range of a float64 (overflow to inf, or vanish
+    to 0) are refused with a message rather than shown as wrong arithmetic.
     """
 
     def __init__(self, s="1, 2, 3", t="4, 5, 6", **kwargs):
@@ -105,19 +109,32 @@ class HadamardExplorer(Viewer):
         if isinstance(v, str):
             return v
         if isinstance(v, (list, tuple, np.ndarray)):
-            return ", ".join(repr(float(x)) for x in np.asarray(v, dtype=float).ravel())
+            try:
+                arr = np.asarray(v)
+            except ValueError:
+                arr = np.asarray([], dtype=object)
+            if arr.dtype == bool or arr.dtype.kind not in "iuf":
+                raise TypeError(f"{name} must be text like '1, 2, 3' or a list of real numbers; "
+                                f"got {type(v).__name__} of {arr.dtype}")
+            return ", ".join(repr(float(x)) for x in arr.ravel())
         raise TypeError(f"{name} must be text like '1, 2, 3' or a list of numbers; "
                         f"got {type(v).__name__}")
 
+    _holding = False
+
     def _update(self, change=None):
+        if self._holding:
+            return
         try:
             s = parse_vector(self.s_text.value, name="s")
             t = parse_vector(self.t_text.value, name="t")
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                p = _representable(products(s, t))
         except ValueError as e:
             self.error = str(e)
             self.message.value = f"<span class='nbteach-error'>{esc(e)}</span>"
             return
-        self.products, self.error = products(s, t), None
+        self.products, self.error = p, None
         self.message.value = ""
         self.output.value = products_html(self.products)
 
@@ -131,19 +148,47 @@ class HadamardExplorer(Viewer):
 
     def set(self, s=None, t=None):
         """Replace s and/or t (text or numbers), as if typed; a bad entry sets ``error``."""
-        if s is not None:
-            self.s_text.value = self._text(s, "s")
-        if t is not None:
-            self.t_text.value = self._text(t, "t")
+        texts = (self._text(s, "s") if s is not None else None,
+                 self._text(t, "t") if t is not None else None)   # both checked first
+        self._holding = True                       # one update for both, not one each
+        try:
+            if texts[0] is not None:
+                self.s_text.value = texts[0]
+            if texts[1] is not None:
+                self.t_text.value = texts[1]
+        finally:
+            self._holding = False
+        self._update()
         return self.error
 
     def summary(self):
         def vec(v):
-            return "(" + ", ".join(fmt(x) for x in v.ravel()) + ")"
+            return "(" + ", ".join(fmt_faithful(x) for x in v.ravel()) + ")"
         return f"HadamardExplorer: s = {vec(self.s)}, t = {vec(self.t)}"
 
     def static_html(self):
         return self.styled(products_html(self.products))
+
+
+def _representable(p):
+    """``p`` if every product of two nonzero entries is a normal float64; else ValueError.
+
+    s tᵀ holds every product s_i t_j (s ⊙ t is its diagonal), so checking it is enough,
+    with the sum sᵀ t.
+    """
+    tiny = np.finfo(np.float64).tiny                        # 2.2e-308, the smallest normal
+    both = (p.s != 0) & (p.t.T != 0)                        # (n, k)
+    bad = both & ~(np.isfinite(p.outer) & (np.abs(p.outer) >= tiny))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        size = "large" if abs(float(p.s[i, 0]) * float(p.t[j, 0])) >= 1 else "small"
+        raise ValueError(f"s{i + 1} × t{j + 1} = {float(p.s[i, 0])!r} × {float(p.t[j, 0])!r} "
+                         f"is too {size} for "
+                         "a float64 (about 1e-308 to 1e308 in size): use numbers nearer 1")
+    if p.inner is not None and not np.isfinite(p.inner).all():
+        raise ValueError("sᵀ t, the sum of the products, is too large for a float64: use "
+                         "numbers nearer 1")
+    return p
 
 
 class PathExplorer(Viewer):

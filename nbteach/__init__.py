@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"plots", "live_plot", "widgets", "display", "panes", "diagram", "gradcheck",
                "paths", "exercises", "diagnose", "bench", "fast", "backprop", "trace",
-               "dataset", "mnist", "training", "checks", "work"}
+               "dataset", "mnist", "training", "checks", "work", "timelimit", "download",
+               "files", "saving"}
 
 
 def __getattr__(name):

@@ -112,8 +112,9 @@ def check_small_positive(value, name, example):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a small positive number such as {example}; "
                         f"got {short_repr(value)} ({type(value).__name__})")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a small positive number such as {example}; got {value}")
+    if not (_finite(value) and value > 0):
+        raise ValueError(f"{name} must be a small positive number such as {example}; "
+                         f"got {short_repr(value)}")
     return float(value)
 
 
@@ -213,9 +214,18 @@ def check_pair(x, y, n_in, n_out, *, single=False, names=("x", "y")):
 def check_eta(eta):
     if isinstance(eta, (bool, np.bool_)) or not isinstance(eta, numbers.Real):
         raise TypeError(f"eta (the learning rate) must be a real number; got {short_repr(eta)}")
-    if not math.isfinite(eta) or eta <= 0:
-        raise ValueError(f"eta (the learning rate) must be a positive, finite number; got {eta}")
+    if not _finite(eta) or eta <= 0:
+        raise ValueError(f"eta (the learning rate) must be a positive, finite number; "
+                         f"got {short_repr(eta)}")
     return float(eta)
+
+
+def _finite(value):
+    """math.isfinite, also for integers too large for a float (they are not finite floats)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _want(rows, columns):

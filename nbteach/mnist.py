@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import math
 import numbers
 import os
 import zlib
@@ -102,7 +103,7 @@ def read_idx(path):
     if ndim == 0 or len(raw) < header:
         raise ValueError(f"{path.name}: the IDX header is truncated or has no dimensions")
     dims = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
-    expected = int(np.prod(dims))
+    expected = math.prod(dims)                          # exact: no int64 wrap-around
     if len(raw) - header != expected:
         raise ValueError(f"{path.name}: the header announces {dims} = {expected} bytes of data; "
                          f"the file holds {len(raw) - header} (truncated or corrupt)")

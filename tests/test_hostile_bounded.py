@@ -306,3 +306,16 @@ def test_load_refuses_a_device_or_a_pipe_at_once(tmp_path):
     for path in ("/dev/zero", fifo):
         with pytest.raises(ValueError, match="not a regular file"):
             call_with_time_limit(2.0, nt.load, path)
+
+
+def test_the_readme_states_the_bounds_the_code_uses():
+    from pathlib import Path
+
+    from nbteach import diagnose, download
+    text = Path(__file__).resolve().parents[1].joinpath("README.md").read_text()
+    section = text.split("## What nbteach promises under bad input")[1].split("\n## ")[0]
+    section = " ".join(section.split())                    # line breaks do not matter
+    assert f"{checks.MAX_PARAMETERS // 1_000_000} million weights and biases" in section
+    assert f"{download.MIN_RATE // 1000:g} kB/s or more (after {download.GRACE:g} s)" in section
+    assert f"within {download.DEADLINE / 60:g} minutes" in section
+    assert f"after {diagnose.TIME_LIMIT:g} seconds" in section

@@ -2,7 +2,8 @@
 
 ``requests`` (and pooch, which ``nbteach.mnist`` uses to cache and check the files) has a
 timeout per read only: a server that sends one byte every few seconds keeps a download
-going forever. ``fetch(url, path)`` gives each file two bounds instead:
+going forever. ``BoundedDownloader``, which pooch calls to fetch each file, gives it two
+bounds instead:
 
 * a minimum average rate: after the first ``GRACE`` seconds the file must have arrived at
   ``MIN_RATE`` bytes per second or more, counted from the start. Each read returns as
@@ -13,9 +14,11 @@ going forever. ``fetch(url, path)`` gives each file two bounds instead:
   ``nbteach.timelimit`` (so on Windows the abandoned connection may linger in the
   background until its next read).
 
-Either raises ``DownloadTooSlow`` (a ``ConnectionError``) naming the file and the mirror.
+Either raises ``DownloadTooSlow`` (a ``ConnectionError``) saying which bound was broken;
+``nbteach.mnist`` adds the file and the mirror.
 With ``MIN_RATE`` = 20 kB/s the largest MNIST file (9.9 MB) may take up to about eight
-minutes. Both bounds are module constants; lower them for a slow connection, or download
+minutes. Both bounds are module constants: loosen them for a slow connection (a lower
+``MIN_RATE``, a longer ``DEADLINE``), or download
 the files by other means and use ``load_mnist(path=...)``.
 """
 from __future__ import annotations
@@ -53,7 +56,7 @@ class BoundedDownloader:
         try:
             call_with_time_limit(DEADLINE, self._fetch, url, output_file)
         except TimeLimitExceeded:
-            raise DownloadTooSlow(f"{url} did not arrive within {DEADLINE:g} s") from None
+            raise DownloadTooSlow(f"did not arrive within {DEADLINE:g} s") from None
 
     def _fetch(self, url, output_file):
         import requests
@@ -73,7 +76,7 @@ class BoundedDownloader:
                         try:
                             chunk = read(CHUNK, decode_content=True)
                         except urllib3.exceptions.HTTPError as exc:   # a read timed out, ...
-                            raise ConnectionError(f"{url}: {type(exc).__name__}") from None
+                            raise ConnectionError(type(exc).__name__) from None
                         if not chunk:
                             break
                         out.write(chunk)
@@ -83,14 +86,14 @@ class BoundedDownloader:
                         elapsed = time.monotonic() - start
                         if elapsed > GRACE and received < MIN_RATE * elapsed:
                             raise DownloadTooSlow(
-                                f"{url} arrived too slowly: {received:,} bytes in "
+                                f"arrived too slowly: {received:,} bytes in "
                                 f"{elapsed:.0f} s, less than the minimum of "
                                 f"{MIN_RATE / 1000:g} kB/s")
             finally:
                 if bar is not None:
                     bar.close()
         if total and received < total:
-            raise ConnectionError(f"{url} ended early: {received:,} of {total:,} bytes")
+            raise ConnectionError(f"ended early: {received:,} of {total:,} bytes")
 
     def _bar(self, total):
         if not self.progress:

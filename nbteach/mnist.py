@@ -229,7 +229,7 @@ def _download(cache, base_urls, progress):
                 except requests.exceptions.RequestException as exc:
                     failures.append(f"{url} ({type(exc).__name__})")
                 except ConnectionError as exc:               # stalled, trickled, cut short
-                    failures.append(f"{url} ({exc})".replace(f"({url} ", "("))
+                    failures.append(f"{url} ({exc})")
                 except ValueError as exc:
                     if "hash" not in str(exc).lower():
                         raise

@@ -12,9 +12,8 @@ Big arrays are summarised: at most ``MAX_ROWS`` rows and ``MAX_COLS`` columns as
 with a note of what is left out and a small heatmap of the whole array; the 784-pixel input
 is also drawn as 28×28. Non-goal: computing anything the trace has not already computed.
 
-The stylesheet ``STYLE`` is written once per output: widgets share one copy per kernel
-(``nbteach.widgets``), and each plain HTML output carries its own, short, so that it
-still reads when it is shown alone.
+The stylesheet ``STYLE`` is stored once per notebook: widgets share one copy per kernel
+(``nbteach.widgets``), and plain HTML outputs carry it in the first of them (``styled``).
 """
 from __future__ import annotations
 
@@ -124,12 +123,45 @@ def presenting():
     return _presenter["on"]
 
 
-def styled(body, *, presenter=None):
-    """``body`` preceded by the stylesheet: a plain HTML output that reads on its own.
+_stylesheet_cell = {}      # kernel -> the cell whose output carries the stylesheet
 
-    ``presenter``: wrap it at presenter size (default: as ``present()`` last set it)."""
+
+def _kernel_cell():
+    """(the running kernel, the id of the cell it is running), or None outside a notebook.
+
+    JupyterLab sends the cell's id with each request; where it is missing (nbclient,
+    nbval) every request counts as a new cell."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return None
+    header = getattr(shell, "parent_header", None) or {}
+    return shell, header.get("metadata", {}).get("cellId")
+
+
+def styled(body, *, presenter=None, standalone=False):
+    """``body`` with the stylesheet, as a plain HTML output.
+
+    In a notebook the stylesheet is written once, into the first such output of the
+    kernel (and again if that cell runs again, since its new output replaces the old one):
+    the page keeps it for every later output. ``standalone=True`` always writes it, for
+    an output that must read on its own (a widget's static form, shown only where the
+    widget is not). Outside a notebook every output carries it.
+
+    ``presenter``: wrap the body at presenter size (default: as ``present()`` last set it).
+    """
     if presenter if presenter is not None else presenting():
         body = f"<div class='nbteach-present'>{body}</div>"
+    where = None if standalone else _kernel_cell()
+    if where is not None:
+        shell, cell = where
+        key = id(shell)
+        if key in _stylesheet_cell and (cell is None or _stylesheet_cell[key] != cell):
+            return body
+        _stylesheet_cell[key] = cell
     return STYLE + body
 
 

@@ -209,3 +209,25 @@ def test_one_weight_can_be_drawn_lit():
     layer2 = [int(y) for x, y in circles if int(x) == x1 - 7]
     layer3 = [int(y) for x, y in circles if int(x) == x2 + 7]
     assert y1 == layer2[2] and y2 == layer3[1]           # column 2 of layer 2, row 1 of layer 3
+
+
+def test_in_a_notebook_the_stylesheet_is_written_once_and_again_when_its_cell_reruns(monkeypatch):
+    class Shell:
+        kernel = object()
+        parent_header = {"metadata": {"cellId": "a"}}
+
+    shell = Shell()
+    monkeypatch.setattr(display, "_kernel_cell",
+                        lambda: (shell, shell.parent_header["metadata"]["cellId"]))
+    monkeypatch.setattr(display, "_stylesheet_cell", {})
+    assert display.styled("<p>1</p>").startswith("<style>")            # the first output
+    shell.parent_header = {"metadata": {"cellId": "b"}}
+    assert display.styled("<p>2</p>") == "<p>2</p>"                    # later cells: no copy
+    assert display.styled("<p>3</p>", standalone=True).startswith("<style>")
+    shell.parent_header = {"metadata": {"cellId": "a"}}
+    assert display.styled("<p>4</p>").startswith("<style>")            # cell a runs again
+
+
+def test_outside_a_notebook_every_output_carries_the_stylesheet():
+    assert display.styled("<p>1</p>").startswith("<style>")
+    assert display.styled("<p>2</p>").startswith("<style>")

@@ -111,7 +111,7 @@ class Viewer(W.VBox):
 
     def styled(self, body):
         """A static form at this viewer's size, with the stylesheet."""
-        return styled(body, presenter=self.presenter)
+        return styled(body, presenter=self.presenter, standalone=True)
 
     def summary(self):
         raise NotImplementedError

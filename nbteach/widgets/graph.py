@@ -8,7 +8,6 @@ slider and Play move the panes in the browser, without a kernel.
 """
 from __future__ import annotations
 
-from ..display import styled
 from ..graph_diagram import graph_svg
 from ..graph_panes import node_heading, node_pane_html, sweep_by_node, sweep_table_html
 from ..netgraph import Graph, SweepStep
@@ -68,5 +67,5 @@ class GraphStepper(Stepper):
                 f"{sizes_text(self.graph.sizes)} network ({len(self.sweep)} edges)")
 
     def static_html(self):
-        return styled(sweep_table_html(self.summary(), self.graph, self.sweep)
-                      + graph_svg(self.graph))
+        return self.styled(sweep_table_html(self.summary(), self.graph, self.sweep)
+                           + graph_svg(self.graph))

@@ -5,10 +5,10 @@ import os
 from .activations import Activation, linear, relu, sigmoid, sigmoid_prime, tanh
 from .costs import CrossEntropyCost, QuadraticCost
 from .dataset import Dataset
-from .display import present
 from .mnist import load_mnist, load_mnist_subset
 from .network import Network, TrainingDiverged
 from .saving import load, save
+from .style import present
 from .trace import BackpropTrace, Hadamard, Step
 
 __version__ = "0.1.0"
@@ -16,8 +16,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"plots", "live_plot", "widgets", "display", "panes", "diagram", "gradcheck",
                "paths", "exercises", "diagnose", "bench", "fast", "backprop", "trace",
-               "dataset", "mnist", "training", "checks", "work", "timelimit", "download",
-               "files", "saving"}
+               "dataset", "mnist", "training", "checks", "work", "timelimit", "download", "style", "inputs",
+               "files", "saving", "figures"}
 
 
 def __getattr__(name):

@@ -42,8 +42,9 @@ from .diagnose import (
     compare_gradients,
     pair,
 )
-from .display import esc, styled
+from .display import esc
 from .gradcheck import error_bound, numerical_gradient, relative_error
+from .style import styled
 
 __all__ = ["TOL", "BugReport", "inspect_function", "activation_used"]
 

@@ -34,8 +34,9 @@ from . import specimens
 from .bughunt import BugReport, inspect_function
 from .bugzoo_hints import hint_for
 from .diagnose import CheckResult
-from .display import code_html, esc, styled
+from .display import code_html, esc
 from .network import Network
+from .style import styled
 
 __all__ = ["EQUATIONS", "SIZES", "SEED", "M", "Lab", "lab", "Truth", "Specimen", "SPECIMENS",
            "REFERENCE", "REFERENCE_BATCH", "specimen", "inspect_specimen", "diagnose_specimen",

@@ -10,7 +10,8 @@ stylesheet, as ``panes`` does. Non-goal: a general graph drawing.
 """
 from __future__ import annotations
 
-from .display import ACCENT, FG, MUTED, cell_colour, esc, typeset
+from .display import cell_colour, esc, typeset
+from .style import ACCENT, FG, MUTED
 
 __all__ = ["board_svg", "readout_html", "game_html", "summary_text", "delta_scale", "num",
            "MAX_DRAWN", "KERNEL_NOTE"]

@@ -3,7 +3,7 @@
 ``LiveFigure`` is one PNG output replaced in place (``IPython.display`` with a
 ``display_id``; no widget), so the saved notebook keeps the last picture as an ordinary
 image, redrawn no more often than drawing allows. ``LiveTrainingPlot`` draws a ``History``
-with ``plots.draw_history``, the same as the static curves; the training microscope's live
+with ``figures.draw_history``, the same as the static curves; the training microscope's live
 plot is another ``LiveFigure``. Non-goal: interactive figures.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import time
 
 from matplotlib import rc_context
 
-from . import plots
-from .plots import STYLE, draw_history, new_figure
+from . import figures
+from .figures import STYLE, draw_history, new_figure
 
 __all__ = ["LiveFigure", "LiveTrainingPlot"]
 
@@ -43,7 +43,7 @@ class LiveFigure:
         """Make ``figure`` the picture: the one output in the notebook is replaced."""
         self.figure = figure
         self._last_draw = time.perf_counter()
-        if plots.kernel() is None:                                  # a script or a terminal
+        if figures.kernel() is None:                                  # a script or a terminal
             return
         from IPython.display import Image, display
         image = Image(data=self.png(), format="png")

@@ -184,6 +184,8 @@ class Recording:
     n_probe: int
     checkpoints: tuple
 
+    layer_quantities = LAYER_QUANTITIES        # what ``series`` reads per layer l
+
     def __len__(self):
         return len(self.checkpoints)
 

@@ -12,7 +12,7 @@
   notebook keeps the last picture, as ``live_plot.LiveTrainingPlot`` does for a ``History``.
 
 Every number drawn was read by ``nbteach.microscope``; nothing is computed here. The figures
-are not registered with pyplot and keep a light look in any theme (``plots.STYLE``).
+are not registered with pyplot and keep a light look in any theme (``figures.STYLE``).
 Non-goal: interactive zooming.
 """
 from __future__ import annotations
@@ -28,9 +28,8 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
+from .figures import STYLE, new_figure
 from .live_plot import LiveFigure
-from .microscope import LAYER_QUANTITIES
-from .plots import STYLE, new_figure
 
 __all__ = ["plot_recording", "draw_recording", "plot_comparison", "plot_pixel_maps",
            "LiveMicroscopePlot", "LABELS", "PANELS"]
@@ -103,7 +102,7 @@ def draw_recording(recording, axes, quantities=PANELS, *, total_epochs=None):
     whole = bool(np.all(epochs == np.round(epochs)))
     legend = True
     for ax, name in zip(axes, quantities):
-        if name in LAYER_QUANTITIES:                         # one line per layer
+        if name in recording.layer_quantities:               # one line per layer
             for i, l in enumerate(recording.layers):
                 ax.plot(epochs, recording.series(name, l), color=LAYER_COLORS[i % 6],
                         marker=LAYER_MARKERS[i % 6] if small else None, markersize=3,

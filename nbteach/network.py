@@ -20,7 +20,6 @@ Non-goal: the fastest possible training; ``nbteach.fast`` holds the documented s
 """
 from __future__ import annotations
 
-import numbers
 import time
 
 import numpy as np
@@ -30,7 +29,6 @@ from .activations import get_activation, sigmoid
 from .checks import (
     as_matrix,
     check_eta,
-    check_labels,
     check_pair,
     check_positive_int,
     check_seed,
@@ -38,6 +36,7 @@ from .checks import (
     short_repr,
 )
 from .costs import QuadraticCost, get_cost
+from .inputs import as_batch, as_labelled
 
 __all__ = ["Network", "TrainingDiverged"]
 
@@ -210,7 +209,7 @@ class Network:
         eta = check_eta(eta)
         if not (isinstance(method, str) and method in ("matrix", "loop")):
             raise ValueError(f'method must be "matrix" or "loop"; got {short_repr(method)}')
-        X, Y = self._as_batch(mini_batch)
+        X, Y = as_batch(mini_batch, self.n_in, self.n_out)
         ws, bs = self._params()
         m = X.shape[1]
         if method == "matrix":
@@ -233,102 +232,6 @@ class Network:
                 "the network is unchanged. Try a smaller learning rate.")
         self.weights, self.biases = new_weights, new_biases
 
-    def _checked_dataset(self, data, name):
-        """A Dataset's (X, Y, labels), checked by shape only, or None if ``data`` is no Dataset.
-
-        A Dataset checked every pixel (finite, in [0, 1]) and label when it was made, and its
-        arrays are read-only since, so a second pass over every number would find nothing
-        new. One whose arrays were made writable again gets the full checks.
-        """
-        from .dataset import Dataset
-        if not isinstance(data, Dataset) or any(
-                a.flags.writeable for a in (data.X, data.Y, data.labels)):
-            return None
-        n = data.X.shape[1]                        # cheap: shapes only
-        if data.labels.shape != (n,) or data.Y.shape[1:] != (n,):
-            raise ValueError(f"{name} is inconsistent: X {data.X.shape}, Y {data.Y.shape} and "
-                             f"labels {data.labels.shape} must all have one column (entry) per "
-                             "example; make it again with nt.Dataset(X, labels)")
-        if data.X.shape[0] != self.n_in:
-            raise ValueError(f"{name}.X must have shape ({self.n_in}, m) for this network; "
-                             f"got {data.X.shape}")
-        if data.Y.shape[0] != self.n_out:
-            raise ValueError(f"{name}.Y must have shape ({self.n_out}, m) for this network; "
-                             f"got {data.Y.shape}")
-        return data.X, data.Y, data.labels
-
-    def _as_batch(self, data, name="mini_batch"):
-        """Turn a list of (x, y) tuples, an (X, Y) pair or a Dataset into checked (X, Y)."""
-        trusted = self._checked_dataset(data, name)
-        if trusted is not None:
-            return trusted[:2]
-        if hasattr(data, "X") and hasattr(data, "Y"):        # a Dataset made writable again
-            return check_pair(data.X, data.Y, self.n_in, self.n_out, names=("X", "Y"))
-        if isinstance(data, tuple) and len(data) == 2 and all(
-                isinstance(a, np.ndarray) and a.ndim == 2 for a in data):
-            return check_pair(data[0], data[1], self.n_in, self.n_out, names=("X", "Y"))
-        try:
-            examples = list(data)
-        except TypeError:
-            raise TypeError(f"{name} must be a list of (x, y) tuples or an (X, Y) pair of "
-                            f"matrices; got {type(data).__name__}") from None
-        if not examples:
-            raise ValueError(f"{name} is empty: it needs at least one (x, y) example")
-        xs, ys = [], []
-        for j, ex in enumerate(examples):
-            if not (isinstance(ex, (tuple, list)) and len(ex) == 2):
-                raise ValueError(f"{name}[{j}] must be an (x, y) tuple; got {type(ex).__name__}"
-                                 + (f" of length {len(ex)}" if hasattr(ex, "__len__") else ""))
-            x, y = check_pair(ex[0], ex[1], self.n_in, self.n_out, single=True,
-                              names=(f"{name}[{j}] x", f"{name}[{j}] y"))
-            xs.append(x)
-            ys.append(y)
-        return np.hstack(xs), np.hstack(ys)                  # (n_in, m), (n_out, m)
-
-    def _as_labelled(self, data, name="test_data"):
-        """(X, labels) from a Dataset, or from the book's (x, y) tuples with y an int or one-hot."""
-        trusted = self._checked_dataset(data, name)
-        if trusted is not None:
-            return trusted[0], trusted[2]
-        if hasattr(data, "X") and hasattr(data, "labels"):
-            X = as_matrix(data.X, self.n_in, f"{name}.X")
-            return X, check_labels(data.labels, X.shape[1], self.n_out, f"{name}.labels")
-        try:
-            examples = list(data)
-        except TypeError:
-            raise TypeError(f"{name} must be a Dataset or a list of (x, y) tuples; "
-                            f"got {type(data).__name__}") from None
-        if not examples:
-            raise ValueError(f"{name} is empty: it needs at least one (x, y) example")
-        xs, labels = [], []
-        for j, ex in enumerate(examples):
-            if not (isinstance(ex, (tuple, list)) and len(ex) == 2):
-                raise ValueError(f"{name}[{j}] must be an (x, y) tuple; got {type(ex).__name__}")
-            x, y = ex
-            xs.append(as_matrix(x, self.n_in, f"{name}[{j}] x", columns=1))
-            labels.append(self._label(y, f"{name}[{j}] y"))
-        return np.hstack(xs), np.asarray(labels, dtype=np.int64)
-
-    def _label(self, y, name):
-        """The class number of one test example: an int label, or a one-hot column."""
-        if isinstance(y, np.ndarray) and y.ndim == 0:
-            y = y[()]
-        if isinstance(y, (list, tuple, np.ndarray)):
-            col = as_matrix(y, self.n_out, name, columns=1)
-            if not (np.all((col == 0) | (col == 1)) and col.sum() == 1):
-                raise ValueError(f"{name} must be an integer label from 0 to {self.n_out - 1} "
-                                 f"or a one-hot column ({self.n_out}, 1): a single 1, the rest "
-                                 "0; this column is not one-hot")
-            return int(np.argmax(col))
-        if isinstance(y, (bool, np.bool_)) or not isinstance(y, numbers.Integral):
-            raise TypeError(f"{name} must be an integer label from 0 to {self.n_out - 1} (or a "
-                            f"one-hot column ({self.n_out}, 1)); got {short_repr(y)} "
-                            f"({type(y).__name__})")
-        if not 0 <= y < self.n_out:
-            raise ValueError(f"{name} must be an integer label from 0 to {self.n_out - 1}, one "
-                             f"per output neuron; got {y}")
-        return int(y)
-
     def predict(self, X):
         """The network's answer for each column of ``X`` ``(n_in, m)``: the index of the most
         active output neuron, as an int array ``(m,)``."""
@@ -341,7 +244,7 @@ class Network:
         is a Dataset or a list of ``(x, y)`` with ``y`` an integer label (as in the book)
         or a one-hot column.
         """
-        X, labels = self._as_labelled(test_data)
+        X, labels = as_labelled(test_data, self.n_in, self.n_out)
         return int(np.sum(self.predict(X) == labels))
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
@@ -376,8 +279,8 @@ class Network:
         mini_batch_size = check_positive_int(mini_batch_size, "mini_batch_size")
         eta = check_eta(eta)
 
-        X, Y = self._as_batch(training_data, "training_data")
-        test = None if test_data is None else self._as_labelled(test_data)
+        X, Y = as_batch(training_data, self.n_in, self.n_out, "training_data")
+        test = None if test_data is None else as_labelled(test_data, self.n_in, self.n_out)
         ws, bs = self._params()
         rows = fast.Rows.from_columns(X, Y)                  # examples as rows, once: no copy
                                                              # for a Dataset (X in F order)

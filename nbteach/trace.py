@@ -87,8 +87,8 @@ class Hadamard:
                 f" ⊙ {self.right_name} {shape_text(self.right)} = {self.result_name} {shape_text(self.result)})")
 
     def _repr_html_(self):
-        from .display import styled
         from .panes import hadamard_html
+        from .style import styled
         return styled(hadamard_html(self))
 
 
@@ -121,8 +121,8 @@ class Step:
         return f"Step {self.index + 1} of {total} · {self.equation} · l = {self.layer}"
 
     def _repr_html_(self):
-        from .display import styled
         from .panes import step_html
+        from .style import styled
         return styled(step_html(self))
 
 
@@ -181,8 +181,8 @@ class BackpropTrace:
                 f"{len(self.steps)} steps, {self.activation} / {self.cost_name}, C = {self.cost:.6g})")
 
     def _repr_html_(self):
-        from .display import styled
         from .panes import trace_html
+        from .style import styled
         return styled(trace_html(self))
 
 

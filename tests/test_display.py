@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from nbteach import Network, display, panes
+from nbteach import Network, display, panes, style
 from nbteach.checks import parse_vector
 from nbteach.diagram import network_svg, step_svg
 from nbteach.products import products
@@ -217,9 +217,9 @@ def test_in_a_notebook_the_stylesheet_is_written_once_and_again_when_its_cell_re
         parent_header = {"metadata": {"cellId": "a"}}
 
     shell = Shell()
-    monkeypatch.setattr(display, "_kernel_cell",
+    monkeypatch.setattr(style, "_kernel_cell",
                         lambda: (shell, shell.parent_header["metadata"]["cellId"]))
-    monkeypatch.setattr(display, "_stylesheet_cell", {})
+    monkeypatch.setattr(style, "_stylesheet_cell", {})
     assert display.styled("<p>1</p>").startswith("<style>")            # the first output
     shell.parent_header = {"metadata": {"cellId": "b"}}
     assert display.styled("<p>2</p>") == "<p>2</p>"                    # later cells: no copy

@@ -319,7 +319,7 @@ def test_live_plot_in_a_notebook_updates_one_output(monkeypatch, recordings):
         class display_formatter:
             formatters = {"image/png": PNGFormatter()}
 
-    monkeypatch.setattr(nt.plots, "kernel", lambda: Shell)
+    monkeypatch.setattr(nt.figures, "kernel", lambda: Shell)
     monkeypatch.setattr(IPython.display, "display", display)
     rec = recordings["quadratic"]
     live = mplot.LiveMicroscopePlot(epochs=1, min_seconds=1e9)

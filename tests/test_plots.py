@@ -8,7 +8,7 @@ from matplotlib import colors, style
 from matplotlib.figure import Figure
 
 import nbteach as nt
-from nbteach import plots
+from nbteach import figures, plots
 from nbteach.training import History
 
 
@@ -179,7 +179,7 @@ def test_live_plot_in_a_notebook_updates_one_output(monkeypatch):
         class display_formatter:
             formatters = {"image/png": PNGFormatter()}
 
-    monkeypatch.setattr(plots, "kernel", lambda: Shell)
+    monkeypatch.setattr(figures, "kernel", lambda: Shell)
     monkeypatch.setattr(IPython.display, "display", display)
     live = plots.LiveTrainingPlot(every=2)
     h = make_history(correct=())

@@ -16,6 +16,7 @@ import numpy as np
 from .. import fast
 from ..book import Network as BookNetwork
 from ..fast.tape import summed_squares
+from ..inputs import as_batch
 from ..network import Network
 from ..training import mini_batches, shuffled, train_epoch
 from .common import (
@@ -172,7 +173,7 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     m, n = mini_batch_size, len(data)
     steps = n // m
     net = Network(SIZES, seed=seed)
-    X, Y = net._as_batch(data)
+    X, Y = as_batch(data, net.n_in, net.n_out)
     rows = fast.Rows.from_columns(X, Y)
     trainer = fast.Trainer(net.weights, net.biases, net.activation, net.cost)
     tape = trainer.tape(m, ETA)
@@ -184,7 +185,7 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     def checks():
         new = Network(SIZES, seed=seed)
         start = clock()
-        Xc, Yc = new._as_batch(data, "training_data")
+        Xc, Yc = as_batch(data, new.n_in, new.n_out, "training_data")
         ws, bs = new._params()
         fast.Rows.from_columns(Xc, Yc)
         fast.Trainer(ws, bs, new.activation, new.cost)

@@ -17,8 +17,9 @@ import numbers
 import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLMathStyle
 
-from ..display import STYLE, esc, presenting, styled
+from ..display import esc
 from ..network import Network
+from ..style import STYLE, presenting, styled
 from ..trace import BackpropTrace
 
 __all__ = ["PLAY_INTERVAL_MS", "PANE_LAYOUT", "Viewer", "Stepper", "picker", "pane",

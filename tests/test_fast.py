@@ -13,6 +13,14 @@ from nbteach.training import train_epoch
 TOL = 1e-12
 
 
+@pytest.fixture(autouse=True, params=["fused", "numpy"])
+def step_kind(request, monkeypatch):
+    """Every test runs twice: with BP4 fused with the update through scipy's BLAS (as for
+    the chapter's small mini-batches) and with numpy's products (as for large ones)."""
+    monkeypatch.setattr(fast.trainer, "FUSED_BELOW", 2 ** 62 if request.param == "fused" else 0)
+    return request.param
+
+
 def rel(a, b):
     """max |a - b| / max |a| over one array (0 when both are all zeros)."""
     scale = max(np.max(np.abs(a)), np.max(np.abs(b)))
@@ -356,3 +364,29 @@ def test_sgd_refuses_a_dataset_that_does_not_fit_the_network():
         nt.Network([5, 3, 10], seed=22).SGD(_dataset(10, 4), 1, 5, 1.0)
     with pytest.raises(ValueError, match=r"\(2, m\)"):
         nt.Network([4, 3, 2], seed=22).SGD(_dataset(10, 4), 1, 5, 1.0)
+
+
+def test_small_mini_batches_fuse_bp4_with_the_update_and_large_ones_use_numpy(monkeypatch):
+    monkeypatch.setattr(fast.trainer, "FUSED_BELOW", 2 ** 18)
+    trainer = fast.Trainer(*nt.Network([784, 30, 10], seed=0)._params())
+    assert trainer.fuses(10) and not trainer.fuses(100)
+    X, Y = data(10, [784, 30, 10])
+    small = {f for f, _ in trainer.calls(X, Y, 3.0)}
+    X, Y = data(100, [784, 30, 10])
+    large = {f for f, _ in trainer.calls(X, Y, 3.0)}
+    assert fast.tape.dgemm in small and np.dot not in small
+    assert fast.tape.dgemm not in large and np.dot in large
+
+
+def test_a_blas_entry_writes_into_its_output_or_refuses_it():
+    rng = np.random.default_rng(0)
+    A, B, C = rng.random((4, 3)), rng.random((3, 5)), rng.random((4, 5))
+    want = C - 0.5 * A @ B
+    f, args = fast.tape.gemm(-0.5, A, B, 1.0, C)
+    f(*args)
+    assert rel(C, want) <= TOL
+    f, args = fast.tape.gemm(1.0, np.ascontiguousarray(A.T).T, B, 0.0, C)   # A as a transpose
+    f(*args)
+    assert rel(C, A @ B) <= TOL
+    with pytest.raises(ValueError, match="Fortran"):
+        fast.tape.gemm(1.0, A, B, 0.0, np.zeros((4, 10))[:, ::2])             # strided: a copy

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import fast
 from ..book import Network as BookNetwork
-from ..fast.tape import summed_squares
+from ..fast.tape import PRODUCTS, summed_squares
 from ..inputs import as_batch
 from ..network import Network
 from ..training import mini_batches, shuffled, train_epoch
@@ -164,7 +164,8 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     only with ``monitor_training_cost``).
 
     The floor: ``products_seconds``, the epoch's matrix products alone (each step's
-    ``np.dot`` calls, same shapes, same buffers, same loop), plus ``overhead_seconds``,
+    ``np.dot`` and BLAS calls, BP4 fused with the update as the step does it; same shapes,
+    same buffers, same loop), plus ``overhead_seconds``,
     the Python and numpy call overhead of all its other calls, timed by playing them on a
     network of the same depth with one neuron per layer, where they compute next to
     nothing. ``floor_fraction`` = floor / training (1.0: nothing else costs anything).
@@ -179,7 +180,7 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     tape = trainer.tape(m, ETA)
     tiny = fast.Trainer(*_one_neuron_params(len(SIZES)), net.activation, net.cost).tape(m, ETA)
     products = tape.products()
-    tiny_others = [call for call in tiny.calls if call[0] is not np.dot]
+    tiny_others = [call for call in tiny.calls if call[0] not in PRODUCTS]
     tiny_per_step = len(tiny_others) // tiny.chunk.steps
 
     def checks():

@@ -139,7 +139,7 @@ def _breakdown_lines(b):
     return [
         f"Where SGD's epoch goes (each part timed alone, {_how(b)}, median of {b['repeats']}):",
         f"  training           {b['train_seconds']:9.3f} s  ({per} steps of "
-        f"{b['calls_per_step']} numpy calls, {b['products_per_step']} of them matrix products)",
+        f"{b['calls_per_step']} calls, {b['products_per_step']} of them matrix products)",
         f"    shuffle, gather  {b['gather_seconds']:9.3f} s  (the permutation; shuffled rows "
         "copied into the chunk buffer)",
         f"    cost             {b['cost_seconds']:9.3f} s  (the mean of the mini-batch costs: "

@@ -1,9 +1,10 @@
 """The entries of a tape (trick 13): ``(function, arguments)`` pairs the trainer plays.
 
 Here are the parts of a step that depend on the activation and the cost: sigma in place
-and sigma' from the activation for the activations ``nbteach.fast`` knows (tricks 5 and
-6), the generic form for any other ``Activation``, and the quadratic cost's value from
-a^L - y (trick 10). Non-goal: the step itself (``trainer.Trainer._step_tape``).
+and sigma' from the activation for the activations ``nbteach.fast`` knows (tricks 5, 6
+and 16), the generic form for any other ``Activation``, the quadratic cost's value from
+a^L - y (trick 10), and the BLAS calls that fuse BP4 with the update (trick 7).
+Non-goal: the step itself (``trainer.Trainer._step_tape``).
 """
 from __future__ import annotations
 
@@ -11,11 +12,18 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from scipy.linalg.blas import dgemm, dgemv
 
 from .. import activations as _acts
 from ..costs import QuadraticCost
 
-__all__ = ["play", "products", "kit", "Kit", "is_quadratic", "cost_derivative", "summed_squares"]
+__all__ = ["play", "products", "kit", "Kit", "is_quadratic", "cost_derivative", "summed_squares",
+           "PRODUCTS", "ONE", "gemm", "gemv", "product", "dgemm", "dgemv"]
+
+# Constants as 0-d arrays: numpy converts a Python float on every call (about 0.6 us).
+ONE = np.ones(())
+
+PRODUCTS = (np.dot, dgemm, dgemv)       # the calls that are matrix products
 
 
 def play(calls):
@@ -25,21 +33,58 @@ def play(calls):
 
 
 def products(calls):
-    """The matrix products (``np.dot``) among tape entries, in order."""
-    return [call for call in calls if call[0] is np.dot]
+    """The matrix products (``np.dot`` and the BLAS calls) among tape entries, in order."""
+    return [call for call in calls if call[0] in PRODUCTS]
+
+
+def _fortran(a):
+    if not (a.flags.f_contiguous and a.dtype == np.float64):
+        raise ValueError("a BLAS operand must be a Fortran-ordered float64 array")
+    return a
+
+
+def _operand(X):
+    """X as BLAS takes it, Fortran-ordered, and whether BLAS must transpose it: the
+    transpose of a C-ordered X, or X itself if X is the transpose of a C-ordered array."""
+    if X.flags.f_contiguous and not X.flags.c_contiguous:
+        return _fortran(X), 1
+    return _fortran(X.T), 0
+
+
+def gemm(alpha, A, B, beta, C):
+    """The entry for C <- alpha A B + beta C, written into C (trick 7).
+
+    ``C`` C-ordered, as everywhere in the trainer; ``A`` and ``B`` C-ordered or transposes
+    of C-ordered arrays (w^T, [a; 1]^T). BLAS works on Fortran-ordered arrays, and the
+    transpose of a C-ordered one is one: it computes C^T <- alpha B^T A^T + beta C^T.
+    """
+    (b_t, trans_b), (a_t, trans_a) = _operand(B), _operand(A)
+    return (dgemm, (alpha, b_t, a_t, beta, _fortran(C.T), trans_b, trans_a, 1))
+
+
+def product(A, B, C, blas):
+    """The entry for C <- A B: through scipy's BLAS in a fused step (trick 7), else ``np.dot``."""
+    return gemm(1.0, A, B, 0.0, C) if blas else (np.dot, (A, B, C))
+
+
+def gemv(alpha, A, x, beta, y):
+    """The entry for y <- alpha A x + beta y, written into y (``A`` C-ordered, y 1-d)."""
+    if not (y.ndim == 1 and y.flags.c_contiguous):
+        raise ValueError("gemv writes into a contiguous 1-d array")
+    return (dgemv, (alpha, _fortran(A.T), x, beta, y, 0, 1, 0, 1, 1, 1))
 
 
 # ---- activations: sigma in place, sigma' from the activation ------------------------
 
 def _sigmoid(z, a):
-    """a = z <- 1 / (1 + exp(-z)), in place (trick 6)."""
-    return [(np.negative, (a, a)), (np.exp, (a, a)), (np.add, (a, 1.0, a)),
-            (np.reciprocal, (a, a))]
+    """a = z <- 1 / (1 + exp(-z)), in place, from -z: the trainer keeps -w and -b, so
+    its products give -z (trick 16), and three ufuncs remain (trick 6)."""
+    return [(np.exp, (a, a)), (np.add, (a, ONE, a)), (np.reciprocal, (a, a))]
 
 
 def _sigmoid_prime(out, z, a):
     """out <- sigma'(z) = a (1 - a), with a = sigma(z) (trick 5)."""
-    return [(np.subtract, (1.0, a, out)), (np.multiply, (out, a, out))]
+    return [(np.subtract, (ONE, a, out)), (np.multiply, (out, a, out))]
 
 
 def _tanh(z, a):
@@ -48,7 +93,7 @@ def _tanh(z, a):
 
 def _tanh_prime(out, z, a):
     """out <- 1 - a^2, with a = tanh(z)."""
-    return [(np.multiply, (a, a, out)), (np.subtract, (1.0, out, out))]
+    return [(np.multiply, (a, a, out)), (np.subtract, (ONE, out, out))]
 
 
 def _relu(z, a):
@@ -76,12 +121,13 @@ class Kit(NamedTuple):
     """How the tape computes sigma and sigma' for one activation."""
 
     in_place: bool                  # sigma overwrites z with a (then z is a)
-    forward: Callable               # (z, a) -> entries for a = sigma(z)
+    forward: Callable               # (z, a) -> entries for a = sigma(z) (z: sign * z)
     prime: Callable | None          # (out, z, a) -> entries for out = sigma'(z); None: 1
+    sign: float = 1.0               # the trainer keeps sign * w, sign * b (trick 16)
 
 
 # Matched by identity, so an Activation that merely shares a name takes the generic path.
-KNOWN = ((_acts.sigmoid, Kit(True, _sigmoid, _sigmoid_prime)),
+KNOWN = ((_acts.sigmoid, Kit(True, _sigmoid, _sigmoid_prime, -1.0)),
          (_acts.tanh, Kit(True, _tanh, _tanh_prime)),
          (_acts.relu, Kit(True, _relu, _relu_prime)),
          (_acts.linear, Kit(True, _linear, None)))

@@ -137,8 +137,7 @@ def sgd_epoch(net, rows, mini_batch_size, eta, trainer=None):
     total = trainer.epoch(rows, order, mini_batch_size, eta)
     if not trainer.is_finite():
         return None
-    return Epoch([w.copy() for w in trainer.weights], [b.copy() for b in trainer.biases],
-                 total / len(rows))
+    return Epoch(trainer.weights, trainer.biases, total / len(rows))
 
 
 def backprop_batch(weights, biases, X, Y, activation=_acts.sigmoid, cost=QuadraticCost):
@@ -156,4 +155,4 @@ def update_mini_batch(weights, biases, X, Y, eta, activation=_acts.sigmoid, cost
     """Return new ``(weights, biases)`` after one step on the columns of X, Y (inputs unchanged)."""
     trainer = Trainer(weights, biases, activation, cost)
     trainer.step(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), eta)
-    return [w.copy() for w in trainer.weights], [b.copy() for b in trainer.biases]
+    return trainer.weights, trainer.biases                   # new arrays

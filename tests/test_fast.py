@@ -390,3 +390,13 @@ def test_a_blas_entry_writes_into_its_output_or_refuses_it():
     assert rel(C, A @ B) <= TOL
     with pytest.raises(ValueError, match="Fortran"):
         fast.tape.gemm(1.0, A, B, 0.0, np.zeros((4, 10))[:, ::2])             # strided: a copy
+
+
+def test_a_step_takes_inputs_in_any_memory_layout():
+    net = nt.Network([6, 5, 3], seed=4)
+    X, Y = data(16, net.sizes)
+    want = fast.update_mini_batch(net.weights, net.biases, X[:, ::2], Y[:, ::2], 0.5)
+    for X2 in (np.ascontiguousarray(X[:, ::2]), np.asfortranarray(X[:, ::2])):
+        got = fast.update_mini_batch(net.weights, net.biases, X2, Y[:, ::2], 0.5)
+        for a, b in zip(want[0] + want[1], got[0] + got[1]):
+            assert rel(a, b) <= TOL

@@ -313,9 +313,12 @@ class Trainer:
     def calls(self, X, Y, eta):
         """The tape of one step on the columns of ``X`` ``(n_in, m)``, ``Y`` ``(n_out, m)``.
 
-        Any memory layout works (``X.T`` is used as the rows, a view). Playing it takes
-        the step; the tape keeps X and Y, so it can be played again (the benchmark does).
+        Any memory layout works: ``X.T`` is used as the rows, a view when X is contiguous
+        in either order (BLAS takes both), else a copy. Playing the tape takes the step; the
+        tape keeps X and Y, so it can be played again (the benchmark does).
         """
+        if not (X.flags.c_contiguous or X.flags.f_contiguous):
+            X = np.ascontiguousarray(X)
         buf = self.buffers(X.shape[1])
         return self._step_tape(buf, X.T, Y, buf.error, eta / X.shape[1])
 

@@ -31,11 +31,11 @@ with each speed trick numbered here and cited where it is used:
    product and ufunc writes into one (``out=``), and the weights are updated in place.
 5. **sigma'(z) from sigma(z).** For the sigmoid sigma'(z) = a (1 - a) reuses the
    activation a = sigma(z) instead of a second ``exp``; for tanh 1 - a^2.
-6. **A cheaper sigmoid.** ``1 / (1 + exp(-z))`` in three in-place ufuncs on -z (trick
-   16); where ``exp(-z)`` overflows (z < -709) the result is exactly 0, within 1e-308 of
-   the truth. (The readable, warning-free form in ``nbteach.activations`` needs about
-   eight.) Overflow warnings are switched off for the epoch instead. Constants are 0-d
-   arrays, which numpy does not convert on every call.
+6. **A cheaper sigmoid.** ``1 / (1 + exp(-z))`` in one in-place ufunc,
+   ``scipy.special.expit``, which needs no warnings switched off and gives 0 where
+   ``exp(-z)`` overflows. (The readable form in ``nbteach.activations`` needs about eight
+   numpy calls; numpy has no ufunc for it.) Constants are 0-d arrays, which numpy does
+   not convert on every call.
 7. **BP4 and the update in one BLAS call.** BLAS's matrix product is
    C <- alpha A B + beta C: with beta = 1 and alpha = -eta/m it subtracts
    (eta/m) delta (a^{l-1})^T from w^l where w^l lies, so nabla_w is never stored and W is
@@ -78,13 +78,8 @@ with each speed trick numbered here and cited where it is used:
     one array, so sigma'(z^l) = a^l (1 - a^l) for all l is two calls, not two per layer.
 15. **One array for all the parameters.** The weights and biases of every layer are
     consecutive pieces of one array, and their gradients of another laid out alike, so
-    the update w -= nabla_w of the whole network is one call (one per sign, trick 16),
-    and so is the divergence check (trick 9).
-16. **-w and -b for the sigmoid.** The trainer keeps the sigmoid network's parameters
-    negated, so the products give -z and sigma needs no ``np.negative``. Then BP2 with
-    -w flips the sign of delta at each layer going back: delta^l is held as
-    (-1)^(L-l) delta^l, and each layer's update carries that sign (``Trainer.weights``
-    gives the book's values).
+    the update w -= nabla_w of the whole network is one call, and so is the divergence
+    check (trick 9).
 
 Activations: ``sigmoid``, ``tanh``, ``relu`` and ``linear`` use the special cases above;
 any other ``Activation`` is called as it is (``fn(z)``, ``prime(z)``, on the book's

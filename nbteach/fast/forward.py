@@ -25,7 +25,7 @@ def feedforward(weights, biases, X_rows, activation=_acts.sigmoid, slice_size=SL
     epoch; the output layer is written straight into the result, one row per example, so
     the returned ``(n_out, n)`` is a transposed view.
     """
-    sigma = kit(activation)                             # entries: sigma in place, of sign * z
+    sigma = kit(activation).forward                                # entries: sigma in place
     n, L = X_rows.shape[0], len(weights)
     k = max(1, min(slice_size, n))
     out = np.empty((n, weights[-1].shape[0]))                      # (n, n_out), rows
@@ -42,9 +42,7 @@ def feedforward(weights, biases, X_rows, activation=_acts.sigmoid, slice_size=SL
                     np.dot(a.T, w.T, out=out[start:start + m])     # (m, n_out) = (w a)^T
                     z = out[start:start + m].T                     # (n_out, m), a view
                 z += b
-                if sigma.sign != 1.0:                              # (trick 16)
-                    np.multiply(z, sigma.sign, out=z)
-                play(sigma.forward(z, z))
+                play(sigma(z, z))
                 a = z
     return out.T
 

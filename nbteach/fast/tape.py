@@ -1,8 +1,8 @@
 """The entries of a tape (trick 13): ``(function, arguments)`` pairs the trainer plays.
 
 Here are the parts of a step that depend on the activation and the cost: sigma in place
-and sigma' from the activation for the activations ``nbteach.fast`` knows (tricks 5, 6
-and 16), the generic form for any other ``Activation``, the quadratic cost's value from
+and sigma' from the activation for the activations ``nbteach.fast`` knows (tricks 5 and
+6), the generic form for any other ``Activation``, the quadratic cost's value from
 a^L - y (trick 10), and the BLAS calls that fuse BP4 with the update (trick 7).
 Non-goal: the step itself (``trainer.Trainer._step_tape``).
 """
@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.linalg.blas import dgemm, dgemv
+from scipy.special import expit
 
 from .. import activations as _acts
 from ..costs import QuadraticCost
@@ -77,9 +78,8 @@ def gemv(alpha, A, x, beta, y):
 # ---- activations: sigma in place, sigma' from the activation ------------------------
 
 def _sigmoid(z, a):
-    """a = z <- 1 / (1 + exp(-z)), in place, from -z: the trainer keeps -w and -b, so
-    its products give -z (trick 16), and three ufuncs remain (trick 6)."""
-    return [(np.exp, (a, a)), (np.add, (a, ONE, a)), (np.reciprocal, (a, a))]
+    """a = z <- 1 / (1 + exp(-z)), in place, in one ufunc (trick 6)."""
+    return [(expit, (a, a))]
 
 
 def _sigmoid_prime(out, z, a):
@@ -121,13 +121,12 @@ class Kit(NamedTuple):
     """How the tape computes sigma and sigma' for one activation."""
 
     in_place: bool                  # sigma overwrites z with a (then z is a)
-    forward: Callable               # (z, a) -> entries for a = sigma(z) (z: sign * z)
+    forward: Callable               # (z, a) -> entries for a = sigma(z)
     prime: Callable | None          # (out, z, a) -> entries for out = sigma'(z); None: 1
-    sign: float = 1.0               # the trainer keeps sign * w, sign * b (trick 16)
 
 
 # Matched by identity, so an Activation that merely shares a name takes the generic path.
-KNOWN = ((_acts.sigmoid, Kit(True, _sigmoid, _sigmoid_prime, -1.0)),
+KNOWN = ((_acts.sigmoid, Kit(True, _sigmoid, _sigmoid_prime)),
          (_acts.tanh, Kit(True, _tanh, _tanh_prime)),
          (_acts.relu, Kit(True, _relu, _relu_prime)),
          (_acts.linear, Kit(True, _linear, None)))

@@ -159,9 +159,8 @@ class Trainer:
     cost : QuadraticCost or CrossEntropyCost
 
     ``trainer.weights`` and ``trainer.biases`` give the current values in the book's
-    shapes (new arrays). Inside, all of them are views of one array (tricks 12 and 15),
-    kept as ``sign * w`` and ``sign * b`` (trick 16); ``trainer.load(weights, biases)``
-    copies new values in, keeping every buffer and tape.
+    shapes (new arrays). Inside, all of them are views of one array (tricks 12 and 15);
+    ``trainer.load(weights, biases)`` copies new values in, keeping every buffer and tape.
     """
 
     def __init__(self, weights, biases, activation=_acts.sigmoid, cost=QuadraticCost):
@@ -173,12 +172,11 @@ class Trainer:
         self._flat = np.empty(_parameter_count(self.sizes))
         self._w0, self._b0, *rest = _parameter_views(self._flat, self.sizes)
         self._wb = [None] + rest
-        self._weights = [self._w0] + [wb[:, :-1] for wb in self._wb[1:]]    # sign * w^l
-        self._biases = [self._b0] + [wb[:, -1:] for wb in self._wb[1:]]     # sign * b^l
+        self._weights = [self._w0] + [wb[:, :-1] for wb in self._wb[1:]]    # views
+        self._biases = [self._b0] + [wb[:, -1:] for wb in self._wb[1:]]
+        self.load(weights, biases)
         self.activation, self.cost = activation, cost
         self._kit = kit(activation)
-        self._sign = self._kit.sign
-        self.load(weights, biases)
         self._quadratic = is_quadratic(cost)
         self._cost_sum = [0.0]                  # other costs: summed by the tape's steps
         self._buffers, self._tapes = {}, {}
@@ -186,18 +184,18 @@ class Trainer:
     def load(self, weights, biases):
         """Copy ``weights`` and ``biases`` (the book's shapes) into the working arrays."""
         for mine, new in zip(self._weights + self._biases, list(weights) + list(biases)):
-            np.multiply(np.reshape(new, mine.shape), self._sign, out=mine)
+            np.copyto(mine, np.reshape(new, mine.shape))
         return self
 
     @property
     def weights(self):
         """The weights w^l in the book's shapes, ``(n_l, n_{l-1})``: new arrays."""
-        return [self._sign * w for w in self._weights]
+        return [w.copy() for w in self._weights]
 
     @property
     def biases(self):
         """The biases b^l in the book's shapes, ``(n_l, 1)``: new arrays."""
-        return [self._sign * b for b in self._biases]
+        return [b.copy() for b in self._biases]
 
     def buffers(self, m):
         buf = self._buffers.get(m)
@@ -230,13 +228,13 @@ class Trainer:
         small mini-batches, trick 7); otherwise nabla_w and nabla_b are written into the
         step's buffers.
         """
-        kit, L, sign = self._kit, len(self.sizes) - 1, self._sign
+        kit, L = self._kit, len(self.sizes) - 1
         a, aa, delta, tmp = buf.a, buf.aa, buf.delta, buf.tmp
-        z = a if kit.in_place else [None] + buf.z              # z[l] is sign * z^{l+1}
+        z = a if kit.in_place else [None] + buf.z              # z[l] is z^{l+1}
         fused = update and self.fuses(buf.m)
         tape = []
         # feedforward: a^l = sigma(w^l a^{l-1} + b^l); after the first layer the product
-        # [w | b] [a; 1] adds the bias (trick 12). The products give sign * z (trick 16).
+        # [w | b] [a; 1] adds the bias (trick 12)
         tape += [product(self._w0, x.T, z[1], fused), (np.add, (z[1], self._b0, z[1]))]
         tape += kit.forward(z[1], a[1])
         for i in range(1, L):
@@ -259,56 +257,27 @@ class Trainer:
         tape.append((np.multiply, (error, ONE if kit.prime is None else tmp[L - 1], d)))
         if update and not fused:
             tape.append((np.multiply, (d, np.array(scale), d)))
-        # BP2, backwards: delta^l = ((w^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l), the product
-        # with [w | b]^T (trick 12). With sign * w kept, delta[i] holds sign^(L-1-i) times
-        # the book's delta of its layer (trick 16).
+        # BP2, backwards: delta^l = ((w^{l+1})^T delta^{l+1}) ⊙ sigma'(z^l), as the product
+        # with [w | b]^T, whose last row (b^T delta) is left unused (trick 12)
         for i in range(L - 2, -1, -1):
             tape.append(product(self._wb[i + 1].T, delta[i + 1], buf.delta_wide[i], fused))
             if kit.prime is not None:
                 tape.append((np.multiply, (delta[i], tmp[i], delta[i])))
         # BP3 and BP4, summed over the m columns: the first layer's w and b apart (trick 8),
         # then delta [a; 1]^T = [nabla_w | nabla_b] (trick 12)
-        backs = [sign ** (L - 1 - i) for i in range(L)]       # delta[i] = back * delta
-        if fused:        # each layer's kept sign * w <- sign * w - scale * sign * back * delta a^T
-            for i, back in enumerate(backs):
-                alpha = -scale * sign * back
-                if i == 0:
-                    tape += [gemm(alpha, delta[0], x, 1.0, self._w0),
-                             gemv(alpha, delta[0], buf.ones, 1.0, self._b0.reshape(-1))]
-                else:
-                    tape.append(gemm(alpha, delta[i], aa[i].T, 1.0, self._wb[i]))
+        if fused:                        # w <- w - scale * delta a^T, in place (trick 7)
+            tape += [gemm(-scale, delta[0], x, 1.0, self._w0),
+                     gemv(-scale, delta[0], buf.ones, 1.0, self._b0.reshape(-1))]
+            for i in range(1, L):
+                tape.append(gemm(-scale, delta[i], aa[i].T, 1.0, self._wb[i]))
             return tape
         tape += [(np.dot, (delta[0], x, buf.nabla_w0)),
                  (np.dot, (delta[0], buf.ones, buf.nabla_b0))]
         for i in range(1, L):
             tape.append((np.dot, (delta[i], aa[i].T, buf.nabla_wb[i])))
-        if update:       # sign * w -= sign * back * (back * delta a^T), a pass per sign (trick 15)
-            tape += self._flat_update(buf, [sign * back for back in backs])
-        else:            # the book's nabla: back * (back * delta a^T)
-            tape += [(np.negative, (g, g)) for g, back in zip(self._layer_slices(buf.nabla), backs)
-                     if back < 0]
+        if update:                       # w -= nabla_w for every layer at once (trick 15)
+            tape.append((np.subtract, (self._flat, buf.nabla, self._flat)))
         return tape
-
-    def _layer_bounds(self):
-        """Where each layer's parameters start and end in the flat array: w^2 and b^2,
-        then [w | b] of every later layer (tricks 12 and 15)."""
-        ends = np.cumsum([rows * cols for rows, cols in _parameter_shapes(self.sizes)])
-        return [0] + [int(e) for e in ends[1:]]
-
-    def _layer_slices(self, flat):
-        bounds = self._layer_bounds()
-        return [flat[start:stop] for start, stop in zip(bounds[:-1], bounds[1:])]
-
-    def _flat_update(self, buf, signs):
-        """params -= sign * nabla, layer by layer; consecutive layers of one sign in one call."""
-        calls, bounds, first = [], self._layer_bounds(), 0
-        for i, s in enumerate(signs):
-            if i + 1 == len(signs) or signs[i + 1] != s:
-                p = self._flat[bounds[first]:bounds[i + 1]]
-                g = buf.nabla[bounds[first]:bounds[i + 1]]
-                calls.append((np.subtract if s > 0 else np.add, (p, g, p)))
-                first = i + 1
-        return calls
 
     def calls(self, X, Y, eta):
         """The tape of one step on the columns of ``X`` ``(n_in, m)``, ``Y`` ``(n_out, m)``.

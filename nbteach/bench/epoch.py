@@ -222,7 +222,7 @@ def epoch_breakdown(n_examples=50_000, mini_batch_size=10, repeats=3, seed=0, da
     times = interleaved(contenders, repeats, clock)
     out = {"n_examples": n, "mini_batch_size": m, "repeats": repeats,
            "clock": "cpu" if clock is CPU else "wall",
-           "steps": steps, "calls_per_step": tape.per_step,
+           "steps": steps, "calls_per_step": tape.per_step, "fused": trainer.fuses(m),
            "products_per_step": len(products) // tape.chunk.steps}
     out.update({f"{name}_seconds": median(v) for name, v in times.items()})
     out["floor_seconds"] = out["products_seconds"] + out["overhead_seconds"]

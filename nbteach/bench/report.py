@@ -148,9 +148,11 @@ def _breakdown_lines(b):
         f"  exact cost         {b['exact_cost_seconds']:9.3f} s  (only with "
         "monitor_training_cost=True: a forward pass)",
         f"  floor              {b['floor_seconds']:9.3f} s  = matrix products alone "
-        f"{b['products_seconds']:.3f} s + call overhead {b['overhead_seconds']:.3f} s",
+        f"{b['products_seconds']:.3f} s{' (BP4 and the update in one)' * b.get('fused', 0)}"
+        " + call overhead "
+        f"{b['overhead_seconds']:.3f} s",
         f"  training runs at {b['floor_fraction']:.0%} of the floor's speed "
-        f"(the rest: sigma, Hadamard products, updates, the gather)"]
+        f"(the rest: sigma, the Hadamard products, the first layer's bias, the gather)"]
 
 
 def _memory_lines(mem):

@@ -70,6 +70,7 @@ def _blas_line(blas):
     parts = []
     for lib in libs:
         text = f"{lib.get('name')} {lib.get('version') or ''}".strip()
+        text = f"{lib['user']}'s {text}" if lib.get("user") else text
         extra = ", ".join(str(lib[key]) + suffix for key, suffix in
                           (("architecture", " kernels"), ("threading_layer", ""))
                           if lib.get(key))

@@ -1,9 +1,10 @@
 """The machine under the numbers: which BLAS, how many threads, how much memory training holds.
 
 Ratios depend on the machine (see ``WHY_RATIOS_MOVE``), so the benchmark reports what it
-ran on. ``threadpoolctl``, if installed, names the BLAS library numpy loaded and its
-thread count, and can limit the threads; without it, numpy's build configuration names
-the library, and the thread count is what the environment variables say.
+ran on. ``threadpoolctl``, if installed, names the BLAS libraries numpy and scipy loaded
+(SGD's small steps use scipy's, ``nbteach.fast`` trick 7) and their thread counts, and
+can limit the threads; without it, numpy's build configuration names numpy's library,
+and the thread count is what the environment variables say.
 """
 from __future__ import annotations
 
@@ -25,13 +26,14 @@ Why these ratios differ between machines: at mini-batch 10, SGD spends most of i
 BLAS matrix products, the book's code in the Python interpreter (dozens of small numpy
 calls per example). So the ratio grows with the speed of the machine's BLAS (its kernels
 for this CPU, SIMD width, cache sizes) and shrinks with a faster interpreter, and it moves
-with memory speed (an epoch reads all 314 MB of pixels). At m = 10 the products are too
-small for BLAS to use more than one thread, so the thread count barely matters here; it
-does for mini-batches of 100 and more, and for the forward passes over whole data sets
-(test accuracy, monitored cost), where threads that wait for busy cores can cost more
-than they bring. Other work on the machine slows the products, which stream the weights
-through the caches, more than the interpreter: on a busy machine the ratio drops. Compare
-ratios from one run, on a quiet machine."""
+with memory speed (an epoch reads all 314 MB of pixels). At m = 10 SGD's products go
+through scipy's BLAS, which can add BP4's product straight into the weights (numpy's dot
+cannot). These products are too small for BLAS to use more than one thread, so the
+thread count barely matters here; it does for mini-batches of 100 and more, and for the
+forward passes over whole data sets (test accuracy, monitored cost), where threads that
+wait for busy cores can cost more than they bring. Other work on the machine slows the
+products, which stream the weights through the caches, more than the interpreter: on a
+busy machine the ratio drops. Compare ratios from one run, on a quiet machine."""
 
 
 def _threadpoolctl():
@@ -43,14 +45,16 @@ def _threadpoolctl():
 
 
 def blas_info():
-    """The BLAS library numpy uses, with its version and thread count, as a dict."""
+    """The BLAS libraries numpy and scipy use, with versions and thread counts, as a dict."""
     info = {"cpu_count": os.cpu_count(),
             "environment": {k: os.environ[k] for k in _THREAD_VARIABLES if k in os.environ}}
     tpc = _threadpoolctl()
     if tpc is not None:
+        import scipy.linalg.blas  # noqa: F401  (loaded, so that its BLAS is listed too)
         info["source"] = "threadpoolctl"
         info["libraries"] = [
-            {"name": pool.get("internal_api"), "version": pool.get("version"),
+            {"user": _user(pool.get("filepath", "")),
+             "name": pool.get("internal_api"), "version": pool.get("version"),
              "threads": pool.get("num_threads"), "architecture": pool.get("architecture"),
              "threading_layer": pool.get("threading_layer")}
             for pool in tpc.threadpool_info() if pool.get("user_api") == "blas"]
@@ -58,12 +62,21 @@ def blas_info():
     info["source"] = "numpy build configuration (threads: not known without threadpoolctl)"
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        info["libraries"] = [{"name": blas.get("name"), "version": blas.get("version"),
-                              "threads": None}]
+        info["libraries"] = [{"user": "numpy", "name": blas.get("name"),
+                              "version": blas.get("version"), "threads": None}]
     except (TypeError, KeyError):                      # numpy < 1.26: no mode="dicts"
         names = getattr(np.__config__, "blas_opt_info", {}).get("libraries", ["unknown"])
         info["libraries"] = [{"name": ", ".join(names), "version": None, "threads": None}]
     return info
+
+
+def _user(filepath):
+    """Which package loaded a BLAS library, from where its file lies (None if not known)."""
+    parts = filepath.replace("\\", "/").split("/")
+    for user in ("numpy", "scipy"):
+        if any(part.startswith(user) for part in parts):
+            return user
+    return None
 
 
 def load_average():

@@ -42,7 +42,11 @@ __all__ = ["EQUATIONS", "SIZES", "SEED", "M", "Lab", "lab", "Truth", "Specimen",
            "REFERENCE", "REFERENCE_BATCH", "specimen", "inspect_specimen", "diagnose_specimen",
            "BugReport"]
 
-# where a line can be wrong; "mini-batch sum": where the examples' gradients are added up
+# where a line can be wrong. On a mini-batch, BP3's and BP4's lines also add up the examples
+# at their layer; "mini-batch sum" is the scale of the total over the examples, a slip that
+# makes every gradient of every layer the sum times one common factor. A slip in BP3's or BP4's
+# lines that leaves any gradient right is that equation's; one that scales them all alike is
+# the mini-batch sum's (``diagnose_specimen`` accepts one answer only).
 EQUATIONS = ("feedforward", "cost derivative", "BP1", "BP2", "BP3", "BP4", "mini-batch sum")
 SIZES = (3, 4, 4, 4)    # w^3 and w^4 square: some slips run only because of that
 SEED = 0
@@ -173,13 +177,15 @@ _TRUTHS = {
              "names a pattern in the numbers, not the line that made it."),
     8: Truth("BP3", 3, (2, 3), (),
              "The loop sums δ over axis 0, the neurons, instead of axis 1, the examples, then "
-             "transposes the (1, m) row into a column; it fits only because m = n_l = 4.",
+             "transposes the (1, m) row into a column; it fits only because m = n_l = 4. "
+             "∂C/∂b^4 and every ∂C/∂w stay right: no common scale, a slip in BP3's line.",
              "Only ∂C/∂b is wrong, at layers 3 and 2; every ∂C/∂w is right, so every δ is.",
              "Examples are columns: sum over axis=1. Test with a batch size unlike every layer "
              "size, and check that nabla_b[i].shape == biases[i].shape."),
     9: Truth("mini-batch sum", 4, _ALL, _ALL,
              "Every gradient is divided by m, a mean over the mini-batch, although the sum is "
-             "wanted: update_mini_batch divides by m again.",
+             "wanted: update_mini_batch divides by m again. The division sits in BP3's and "
+             "BP4's lines, but it scales every gradient of every layer alike.",
              "Every entry is exactly 1/m = 1/4 of the true one, relative error 0.75 "
              "everywhere; on a mini-batch of one example the check passes.",
              "Decide once where 1/m goes (the book: eta/len(mini_batch) in update_mini_batch) "
@@ -236,7 +242,9 @@ def diagnose_specimen(k, equation=None, layer=None):
     Parameters
     ----------
     k : int, the specimen (1..10)
-    equation : str, one of ``EQUATIONS`` (case does not matter)
+    equation : str, one of ``EQUATIONS`` (case does not matter); a slip that makes every
+        gradient of every layer the mini-batch's sum times one common factor is the
+        "mini-batch sum", even where it sits in BP3's and BP4's lines
     layer : int, the book layer l (2..L) where the function computes its first wrong
         number, in the order it computes: forward l = 2..L, then backward l = L..2
 

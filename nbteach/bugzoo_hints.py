@@ -65,9 +65,13 @@ def _equation(spec, report, guess, l):
     truth = spec.truth.equation
     wrong_b, wrong_w = l in report.wrong_b, l in report.wrong_w
     if truth == "mini-batch sum":
+        rule = ("" if guess not in ("BP3", "BP4") else
+                f" {guess}'s lines may be where that happens: reread what the rules say a slip "
+                "there is called when it scales every gradient of every layer alike.")
         return (f"Both gradients of every layer have the same relative error, "
                 f"{report.bias_errors[0]:.2g}: every number the specimen returns is the same "
-                "fraction of the true one. Which step could scale all of them alike?")
+                "fraction of the true one." + (rule or " Which step could scale all of them "
+                                               "alike?"))
     if truth == "feedforward":
         return ("Look at the report's last column: the activation each ∂C/∂w^l was built from "
                 "(row j of ∂C/∂w^l divided by ∂C/∂b^l_j) differs from the trace's a^{l-1} at "
@@ -76,8 +80,12 @@ def _equation(spec, report, guess, l):
         if not spec.batch:
             return ("This specimen works on one example: there are no examples to add up, and "
                     "its gradient is that one example's.")
-        return ("Adding up the examples' gradients is done alike for ∂C/∂b and ∂C/∂w at every "
-                "layer, yet the report finds some of them right. Which ones are wrong?")
+        right = _right_gradients(report)
+        return ("By the rules, a slip in the mini-batch sum makes every gradient of every layer "
+                "the true one times one common factor, yet "
+                + (f"the report finds some of them right: {right}." if right else
+                   "the relative errors differ from one gradient to another.")
+                + " Which line makes the wrong numbers, and only those?")
     if (guess, truth) == ("BP1", "cost derivative"):
         return ("Divide the specimen's ∂C/∂b^L (its δ^L, by BP3) by the trace's σ'(z^L) "
                 "(trace.hadamards[-1].right) and compare what is left with the trace's "
@@ -117,3 +125,15 @@ def _equation(spec, report, guess, l):
                 f"δ^{l} is right, and so is everything that made it.")
     return ("Compare what that equation computes at this layer with the report there: which "
             "numbers would it change, and are those the wrong ones?")
+
+
+def _right_gradients(report):
+    """The gradients the check finds right, e.g. "every ∂C/∂w, and ∂C/∂b^4" ("" if none)."""
+    parts = []
+    for name, wrong in (("w", report.wrong_w), ("b", report.wrong_b)):
+        right = [l for l in sorted(report.layers, reverse=True) if l not in wrong]
+        if len(right) == len(report.layers):
+            parts.append(f"every ∂C/∂{name}")
+        elif right:
+            parts.append(" and ".join(f"∂C/∂{name}^{l}" for l in right))
+    return ", and ".join(parts)

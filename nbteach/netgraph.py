@@ -103,7 +103,8 @@ class LayerWork:
     layer: int
     products: int       # nodes w^l_jk a^{l-1}_k: the multiplications of w^l a^{l-1} (forward)
     into_weights: int   # += a^{l-1}_k δ^l_j into w^l_jk: the entries of δ^l (a^{l-1})ᵀ (BP4)
-    into_inputs: int    # += w^l_jk δ^l_j into a^{l-1}_k: the multiplications of (w^l)ᵀ δ^l (BP2)
+    into_inputs: int    # += w^l_jk δ^l_j into a^{l-1}_k: the multiplications of (w^l)ᵀ δ^l
+                        # (BP2 for l > 2; at l = 2 they make ∂C/∂x, which backprop skips)
     into_biases: int    # += δ^l_j into b^l_j (BP3)
     through_sigma: int  # ∂C/∂a^l_j × σ'(z^l_j): the Hadamard product of BP1 or BP2
 

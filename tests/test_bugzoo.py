@@ -206,9 +206,31 @@ def test_hints_point_at_the_evidence():
     assert "output layer" in hint(5, "BP1", 3)                   # structure: BP1 acts at L
     assert "one example" in hint(1, "mini-batch sum", 4)
     assert "some of them right" in hint(8, "mini-batch sum", 3)     # ∂C/∂w is right there
+    assert "every ∂C/∂w, and ∂C/∂b^4." in hint(8, "mini-batch sum", 3)
+    assert "reread what the rules say" in hint(9, "BP3", 4)          # the rule decides it
     assert "trace.hadamards[-1]" in hint(7, "BP1", 4)            # test the suspicion
     assert "activations it stores" in hint(10, "BP2", 2)
     assert "0.75" in hint(9, "BP3", 4)
+
+
+def test_a_slip_in_the_lines_that_add_up_the_examples_has_one_name_only():
+    # The rules (zoo-02): BP3's and BP4's lines add up a mini-batch's examples at their layer;
+    # a slip there that scales every gradient of every layer by one common factor is the
+    # "mini-batch sum", one that leaves any gradient right is the equation of its line.
+    lab = bugzoo.lab()
+    ref_b, ref_w = bugzoo.REFERENCE_BATCH(lab.net.weights, lab.net.biases, lab.X, lab.Y)
+    for k, spec in SPECIMENS.items():
+        if not spec.batch:
+            continue
+        nb, nw = spec(lab.net.weights, lab.net.biases, lab.X, lab.Y)
+        ratios = np.concatenate([(g / r).ravel() for g, r in zip(nb + nw, ref_b + ref_w)])
+        common = np.ptp(ratios) < 1e-9 and abs(ratios[0] - 1) > 0.05
+        assert (spec.truth.equation == "mini-batch sum") == common, k
+    assert {k: s.truth.equation for k, s in SPECIMENS.items() if s.batch} == {
+        8: "BP3", 9: "mini-batch sum"}
+    assert not diagnose_specimen(8, equation="mini-batch sum", layer=3).passed
+    assert not diagnose_specimen(9, equation="BP3", layer=4).passed
+    assert not diagnose_specimen(9, equation="BP4", layer=4).passed
 
 
 def test_an_unanswered_diagnosis_is_not_attempted_and_says_how_to_answer():

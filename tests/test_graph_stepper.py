@@ -143,6 +143,13 @@ def test_contributions_add_up_to_the_gradient():
     assert "((w³)ᵀδ³)₁ (BP2)" in html
 
 
+def test_the_shares_into_the_inputs_are_not_called_bp2():
+    # at l = 2, (w^2)ᵀ δ^2 goes into a^1 = x: ∂C/∂x, which backprop never computes
+    _, graph, sweep = make_graph((2, 3, 2))
+    html = contributions_html(graph, sweep, graph.activations[1, 1])
+    assert "((w²)ᵀδ²)₁ (not needed by backprop)" in html and "(BP2)" not in html
+
+
 def test_sweep_by_node_keeps_the_order_and_every_step():
     _, graph, sweep = make_graph((2, 3, 2))
     groups = sweep_by_node(sweep)

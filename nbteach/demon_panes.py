@@ -133,6 +133,12 @@ def _rival_saved(rival, k):
     return rival.start_cost - rival.costs[min(k, len(rival.moves))]
 
 
+def _total_shown(game, reveal):
+    """The |δ| strategy's total over the whole budget is shown only once the player has spent
+    the budget or revealed δ, so that it does not answer the prediction asked before play."""
+    return reveal or game.moves_left == 0
+
+
 def readout_html(game, rival, *, selected=None, reveal=False, message=""):
     """The numbers beside the board: cost, budget, last move, score against the |δ| strategy,
     and the history of moves (with δ and the demon's estimate δΔz once revealed)."""
@@ -149,9 +155,10 @@ def readout_html(game, rival, *, selected=None, reveal=False, message=""):
                      + (f", δ = {num(game.delta(*selected))}" if reveal else "") + "</div>")
     if message:
         parts.append(f"<div class='nbteach-error'>{esc(message)}</div>")
+    total = (f"; after all {len(rival.moves)}: {rival.saved:.4f}"
+             if _total_shown(game, reveal) else "")
     parts.append(f"<div>the |δ| demon, after {k} move{'s' * (k != 1)}: saved "
-                 f"<b class='nbteach-demon-rival'>{_rival_saved(rival, k):.4f}</b>; "
-                 f"after all {len(rival.moves)}: {rival.saved:.4f}</div>")
+                 f"<b class='nbteach-demon-rival'>{_rival_saved(rival, k):.4f}</b>{total}</div>")
     parts.append(_history(game, reveal))
     if reveal:
         runs = []                                # consecutive repeats of one nudge, grouped
@@ -193,11 +200,12 @@ def game_html(game, rival, *, selected=None, reveal=False, message="", note=""):
             f"</div></div>")
 
 
-def summary_text(game, rival):
+def summary_text(game, rival, *, reveal=False):
     """Two deterministic lines: the board, the moves made and the cost; then the saving
-    beside the |δ| demon's."""
+    beside the |δ| demon's (and its total, once the budget is spent or δ revealed)."""
     b, k = game.board, len(game.moves)
     sizes = "-".join(map(str, b.sizes))
+    total = (f"; {rival.saved:.4f} after {len(rival.moves)}"
+             if _total_shown(game, reveal) else "")
     return (f"DemonGame: {sizes}, {k} of {b.budget} nudges of ±{b.step:g}, C = {game.cost:.4f}\n"
-            f"saved {game.saved:.4f} (|δ| demon: {_rival_saved(rival, k):.4f}; "
-            f"{rival.saved:.4f} after {len(rival.moves)})")
+            f"saved {game.saved:.4f} (|δ| demon: {_rival_saved(rival, k):.4f}{total})")

@@ -120,8 +120,25 @@ def test_the_score_beside_the_greedy_strategy_after_as_many_moves(digit_game):
         assert w.game.saved < saved                         # pushing digit 6 pays less
     assert w.summary() == (
         f"DemonGame: 784-30-10, 3 of 8 nudges of ±0.25, C = {w.game.cost:.4f}\nsaved "
-        f"{w.game.saved:.4f} (|δ| demon: {rival.start_cost - rival.costs[3]:.4f}; "
-        f"{rival.saved:.4f} after 8)")
+        f"{w.game.saved:.4f} (|δ| demon: {rival.start_cost - rival.costs[3]:.4f})")
+
+
+def test_the_rivals_total_waits_for_the_last_nudge_or_reveal(digit_game):
+    # the total over the whole budget would answer "how much of C will you remove?"
+    w = DemonGame(digit_game)
+    total = f"after all 8: {w.rival.saved:.4f}"
+    assert total not in w.view.value and "after 8" not in w.summary()
+    w.select(3, 9)
+    for _ in range(7):
+        w.down()
+        assert total not in w.view.value and "after 8" not in w.summary()
+    w.down()                                                 # the budget is spent
+    assert total in w.view.value and w.summary().endswith(f"; {w.rival.saved:.4f} after 8)")
+    w.undo()
+    assert total not in w.view.value
+    w.reveal = True                                          # or δ is revealed
+    assert total in w.view.value and "after 8" in w.summary()
+    assert total in w.static_html()
 
 
 def test_views_compute_nothing(monkeypatch):

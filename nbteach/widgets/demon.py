@@ -1,10 +1,11 @@
 """The demon game as a widget: pick a neuron, nudge its weighted input, watch the cost.
 
 ``DemonGame(game)`` lays out a ``demon.Game``: the board (``demon_panes.board_svg``) beside
-the readout (cost, nudges left, the score of the |δ| strategy after as many moves, the
-history), one button per neuron of layers 2..L, nudge down / up, Undo, Reset and a
-"reveal δ" toggle. Every number shown comes from the game: a click asks ``demon`` for the
-next game and renders it; the |δ| strategy's play is computed once, when the widget is made.
+the readout (cost, nudges left, the score of the |δ| strategy after as many moves and, once
+the budget is spent or δ revealed, its total; the history), one button per neuron of layers
+2..L, nudge down / up, Undo, Reset and a "reveal δ" toggle. Every number shown comes from
+the game: a click asks ``demon`` for the next game and renders it; the |δ| strategy's play
+is computed once, when the widget is made.
 
 Unlike the steppers, this widget needs a running kernel to play (each nudge reruns the
 network); its static forms say so and show the game as it stands. Python API for scripts
@@ -156,7 +157,7 @@ class DemonGame(Viewer):
         self.undo_button.disabled = not game.moves
 
     def summary(self):
-        return summary_text(self.game, self.rival)
+        return summary_text(self.game, self.rival, reveal=self.reveal)
 
     def static_html(self):
         return self.styled(game_html(self.game, self.rival, selected=self.selected,

@@ -46,7 +46,8 @@ __all__ = ["EQUATIONS", "SIZES", "SEED", "M", "Lab", "lab", "Truth", "Specimen",
 # at their layer; "mini-batch sum" is the scale of the total over the examples, a slip that
 # makes every gradient of every layer the sum times one common factor. A slip in BP3's or BP4's
 # lines that leaves any gradient right is that equation's; one that scales them all alike is
-# the mini-batch sum's (``diagnose_specimen`` accepts one answer only).
+# the mini-batch sum's (``diagnose_specimen`` accepts one answer only). A function of one
+# example has no mini-batch sum: a common factor there belongs to the line that makes it.
 EQUATIONS = ("feedforward", "cost derivative", "BP1", "BP2", "BP3", "BP4", "mini-batch sum")
 SIZES = (3, 4, 4, 4)    # w^3 and w^4 square: some slips run only because of that
 SEED = 0

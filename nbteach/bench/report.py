@@ -27,7 +27,7 @@ def run(quick=False, epoch_examples=None, repeats=None, full=False):
     """
     torch = torch_or_none()
     n = epoch_examples or (1_000 if quick else 50_000)
-    k = repeats or (2 if quick else 3)
+    k = repeats or (2 if quick else 5)
     data = dataset(n)
     out = {"sizes": SIZES, "dtype": "float64", "quick": bool(quick), "numpy": np.__version__,
            "torch": None if torch is None else torch.__version__, "blas": blas_info(),

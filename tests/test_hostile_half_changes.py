@@ -48,13 +48,12 @@ def test_a_dataset_refuses_every_change(name, cut):
 
 def test_copies_and_parts_of_a_dataset_are_datasets_too():
     import copy
-    import pickle
     ds = dataset(12)
-    for other in (copy.copy(ds), copy.deepcopy(ds), pickle.loads(pickle.dumps(ds)), ds[2:7]):
+    for other in (copy.copy(ds), copy.deepcopy(ds), ds[2:7]):
         assert isinstance(other, nt.Dataset)
         with pytest.raises(AttributeError, match="cannot be changed"):
             other.labels = other.labels[:1]
-    assert np.array_equal(pickle.loads(pickle.dumps(ds)).X, ds.X)
+    assert copy.deepcopy(ds) is ds                    # nothing in it can change: no copy needed
 
 
 # ---- everything SGD needs, checked before the first step ----------------------------------

@@ -14,12 +14,14 @@ in and referenced by relative URLs. This module holds the steps they share:
   ``solutions/…``, ``../…``) point at the exported pages instead;
 * :func:`readme_index`: the index page's notebook, made from the README's title,
   introduction and notebook table, so the index and the README never disagree;
-* :func:`dangling_links`: relative links and scripts of the pages that lead nowhere.
+* :func:`dangling_links`: relative links and scripts of the pages that lead nowhere;
+* :func:`command_line`: the two tools' command line, alike but for names.
 
 Non-goals: executing notebooks (``make notebooks`` does that), templating of its own.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -32,8 +34,10 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 from nbformat.v4 import new_markdown_cell, new_notebook
 
+from nbteach.tools.assets import DEFAULT_ASSETS_DIR, fetch_assets
+
 __all__ = ["find_notebooks", "building", "relative_root", "rewrite_notebook_links",
-           "readme_index", "dangling_links", "MARKER"]
+           "readme_index", "dangling_links", "command_line", "MARKER"]
 
 MARKER = ".nbteach-build"          # names a folder these tools built (and may replace)
 NOTEBOOK_TABLE = "## The notebooks"
@@ -196,3 +200,30 @@ def dangling_links(folder):
             if not (page.parent / unquote(parts.path)).exists():
                 dangling.append((page.relative_to(folder).as_posix(), url))
     return sorted(set(dangling))
+
+
+def command_line(argv, prog, description, output, what, build):
+    """``python -m nbteach.tools.site`` or ``.slides``: parse ``argv`` and call
+    ``build(notebooks, output, readme=..., assets_dir=...)``; ``output`` is the default
+    folder, ``what`` names it in the help ("the site's folder"). Returns the exit status."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("notebooks", nargs="?", type=Path, default=Path("notebooks"),
+                        help="folder of notebooks, searched recursively (default notebooks)")
+    parser.add_argument("output", nargs="?", type=Path, default=Path(output),
+                        help=f"{what}, replaced whole (default {output})")
+    parser.add_argument("--readme", type=Path, default=Path("README.md"),
+                        help="README whose notebook table becomes index.html")
+    parser.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR,
+                        help=f"assets folder (default {DEFAULT_ASSETS_DIR})")
+    parser.add_argument("--fetch", action="store_true",
+                        help="download the pinned web assets with npm first, when missing")
+    args = parser.parse_args(argv)
+    try:
+        if args.fetch:
+            fetch_assets(args.assets)
+        print(f"building {args.output}/ from {args.notebooks}/")
+        build(args.notebooks, args.output, readme=args.readme, assets_dir=args.assets)
+    except (OSError, RuntimeError, ValueError) as error:
+        parser.exit(1, f"{parser.prog}: error: {error}\n")
+    print(f"open {(args.output / 'index.html').resolve().as_uri()}")
+    return 0

@@ -19,7 +19,6 @@ widget needs a kernel for (buttons wired to Python show, but do nothing), search
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import sys
@@ -29,12 +28,12 @@ from nbteach.tools.assets import (
     DEFAULT_ASSETS_DIR,
     PAGE_ASSETS,
     copy_assets,
-    fetch_assets,
     nbconvert_urls,
     require_assets,
 )
 from nbteach.tools.publish import (
     building,
+    command_line,
     dangling_links,
     find_notebooks,
     read_notebook,
@@ -109,28 +108,8 @@ def build_site(notebooks="notebooks", output="site", *, readme="README.md",
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m nbteach.tools.site",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="?", type=Path, default=Path("notebooks"),
-                        help="folder of notebooks, searched recursively (default notebooks)")
-    parser.add_argument("output", nargs="?", type=Path, default=Path("site"),
-                        help="the site's folder, replaced whole (default site)")
-    parser.add_argument("--readme", type=Path, default=Path("README.md"),
-                        help="README whose notebook table becomes index.html")
-    parser.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR,
-                        help=f"assets folder (default {DEFAULT_ASSETS_DIR})")
-    parser.add_argument("--fetch", action="store_true",
-                        help="download the pinned web assets with npm first, when missing")
-    args = parser.parse_args(argv)
-    try:
-        if args.fetch:
-            fetch_assets(args.assets)
-        print(f"building {args.output}/ from {args.notebooks}/")
-        build_site(args.notebooks, args.output, readme=args.readme, assets_dir=args.assets)
-    except (OSError, RuntimeError, ValueError) as error:
-        parser.exit(1, f"{parser.prog}: error: {error}\n")
-    print(f"open {(args.output / 'index.html').resolve().as_uri()}")
-    return 0
+    return command_line(argv, "python -m nbteach.tools.site", __doc__.split("\n\n")[0],
+                        "site", "the site's folder", build_site)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ RISE in JupyterLab), PDF export.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import functools
 import os
@@ -42,12 +41,12 @@ from nbteach.tools.assets import (
     DEFAULT_ASSETS_DIR,
     SLIDE_ASSETS,
     copy_assets,
-    fetch_assets,
     nbconvert_urls,
     require_assets,
 )
 from nbteach.tools.publish import (
     building,
+    command_line,
     dangling_links,
     find_notebooks,
     read_notebook,
@@ -149,28 +148,8 @@ def build_slides(notebooks="notebooks", output="slides", *, readme="README.md",
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m nbteach.tools.slides",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="?", type=Path, default=Path("notebooks"),
-                        help="folder of notebooks, searched recursively (default notebooks)")
-    parser.add_argument("output", nargs="?", type=Path, default=Path("slides"),
-                        help="the slides' folder, replaced whole (default slides)")
-    parser.add_argument("--readme", type=Path, default=Path("README.md"),
-                        help="README whose notebook table becomes index.html")
-    parser.add_argument("--assets", type=Path, default=DEFAULT_ASSETS_DIR,
-                        help=f"assets folder (default {DEFAULT_ASSETS_DIR})")
-    parser.add_argument("--fetch", action="store_true",
-                        help="download the pinned web assets with npm first, when missing")
-    args = parser.parse_args(argv)
-    try:
-        if args.fetch:
-            fetch_assets(args.assets)
-        print(f"building {args.output}/ from {args.notebooks}/")
-        build_slides(args.notebooks, args.output, readme=args.readme, assets_dir=args.assets)
-    except (OSError, RuntimeError, ValueError) as error:
-        parser.exit(1, f"{parser.prog}: error: {error}\n")
-    print(f"open {(args.output / 'index.html').resolve().as_uri()}")
-    return 0
+    return command_line(argv, "python -m nbteach.tools.slides", __doc__.split("\n\n")[0],
+                        "slides", "the slides' folder", build_slides)
 
 
 if __name__ == "__main__":

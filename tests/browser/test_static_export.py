@@ -6,7 +6,6 @@ request aborted, so it passes only if nothing is fetched from the network. Movin
 slider (keyboard on its handle) and pressing Play must change the visible pane: the links
 between slider, Play and the panes live in the page, not in a kernel.
 """
-import os
 import re
 import shutil
 
@@ -15,19 +14,18 @@ import pytest
 from browser_support import (
     HEADING,
     NOTEBOOKS,
-    ROOT,
     StepperView,
     book_order,
     headings_for,
     parse_heading,
 )
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from static_support import web_assets
 
 from nbteach.tools import export_html as export
 
 pytestmark = pytest.mark.browser
 
-ASSETS = ROOT / export.DEFAULT_ASSETS_DIR
 REAL = "05_step_by_step.ipynb"
 
 STEPPER_CELL = """\
@@ -43,17 +41,7 @@ BackpropStepper(net.trace(x, y))"""
 @pytest.fixture(scope="module")
 def assets():
     """The local web assets; fetched once with npm when missing (or the test is skipped)."""
-    problem = None
-    if export.missing_assets(ASSETS):
-        try:
-            export.fetch_assets(ASSETS)
-        except RuntimeError as error:
-            problem = f"web assets for the export are missing and could not be fetched: {error}"
-    if problem:
-        if os.environ.get("NBTEACH_REQUIRE_BROWSER", "") not in ("", "0"):
-            pytest.fail(problem, pytrace=False)
-        pytest.skip(problem)
-    return ASSETS
+    return web_assets(export.PAGE_ASSETS)
 
 
 def _stepper_notebook(folder):

@@ -42,6 +42,21 @@ def trusted_dataset(data, n_in, n_out, name):
                          f"got {data.Y.shape}")
     return data.X, data.Y, data.labels
 
+def _examples(data, name, expected):
+    """The book's list of (x, y) examples, each checked to be a pair (not yet its arrays)."""
+    try:
+        examples = list(data)
+    except TypeError:
+        raise TypeError(f"{name} must be {expected}; got {type(data).__name__}") from None
+    if not examples:
+        raise ValueError(f"{name} is empty: it needs at least one (x, y) example")
+    for j, ex in enumerate(examples):
+        if not (isinstance(ex, (tuple, list)) and len(ex) == 2):
+            raise ValueError(f"{name}[{j}] must be an (x, y) tuple; got {type(ex).__name__}"
+                             + (f" of length {len(ex)}" if hasattr(ex, "__len__") else ""))
+    return examples
+
+
 def as_batch(data, n_in, n_out, name="mini_batch"):
     """Turn a list of (x, y) tuples, an (X, Y) pair or a Dataset into checked (X, Y)."""
     trusted = trusted_dataset(data, n_in, n_out, name)
@@ -52,23 +67,15 @@ def as_batch(data, n_in, n_out, name="mini_batch"):
     if isinstance(data, tuple) and len(data) == 2 and all(
             isinstance(a, np.ndarray) and a.ndim == 2 for a in data):
         return check_pair(data[0], data[1], n_in, n_out, names=("X", "Y"))
-    try:
-        examples = list(data)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of (x, y) tuples or an (X, Y) pair of "
-                        f"matrices; got {type(data).__name__}") from None
-    if not examples:
-        raise ValueError(f"{name} is empty: it needs at least one (x, y) example")
     xs, ys = [], []
-    for j, ex in enumerate(examples):
-        if not (isinstance(ex, (tuple, list)) and len(ex) == 2):
-            raise ValueError(f"{name}[{j}] must be an (x, y) tuple; got {type(ex).__name__}"
-                             + (f" of length {len(ex)}" if hasattr(ex, "__len__") else ""))
+    for j, ex in enumerate(_examples(data, name, "a list of (x, y) tuples or an (X, Y) pair "
+                                                 "of matrices")):
         x, y = check_pair(ex[0], ex[1], n_in, n_out, single=True,
                           names=(f"{name}[{j}] x", f"{name}[{j}] y"))
         xs.append(x)
         ys.append(y)
     return np.hstack(xs), np.hstack(ys)                  # (n_in, m), (n_out, m)
+
 
 def as_labelled(data, n_in, n_out, name="test_data"):
     """(X, labels) from a Dataset, or from the book's (x, y) tuples with y an int or one-hot."""
@@ -78,21 +85,12 @@ def as_labelled(data, n_in, n_out, name="test_data"):
     if hasattr(data, "X") and hasattr(data, "labels"):
         X = as_matrix(data.X, n_in, f"{name}.X")
         return X, check_labels(data.labels, X.shape[1], n_out, f"{name}.labels")
-    try:
-        examples = list(data)
-    except TypeError:
-        raise TypeError(f"{name} must be a Dataset or a list of (x, y) tuples; "
-                        f"got {type(data).__name__}") from None
-    if not examples:
-        raise ValueError(f"{name} is empty: it needs at least one (x, y) example")
     xs, labels = [], []
-    for j, ex in enumerate(examples):
-        if not (isinstance(ex, (tuple, list)) and len(ex) == 2):
-            raise ValueError(f"{name}[{j}] must be an (x, y) tuple; got {type(ex).__name__}")
-        x, y = ex
+    for j, (x, y) in enumerate(_examples(data, name, "a Dataset or a list of (x, y) tuples")):
         xs.append(as_matrix(x, n_in, f"{name}[{j}] x", columns=1))
         labels.append(as_label(y, n_out, f"{name}[{j}] y"))
     return np.hstack(xs), np.asarray(labels, dtype=np.int64)
+
 
 def as_label(y, n_out, name):
     """The class number of one test example: an int label, or a one-hot column."""

@@ -8,25 +8,15 @@ notebook (its exercises stay unsolved, its links name their sections) are in the
 ``test_notebooks_*.py`` files.
 """
 import re
-from pathlib import Path
 
-import nbformat
 import pytest
+from notebook_support import NOTEBOOKS, markdown, read_cells
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 ALL = sorted(p.relative_to(NOTEBOOKS).as_posix() for p in NOTEBOOKS.rglob("*.ipynb")
              if ".ipynb_checkpoints" not in p.parts)
 LESSONS = [name for name in ALL if not name.startswith("solutions/")]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
 WIDTH = 100                  # characters: a line of code or print that a projector still shows
-
-
-def _cells(name):
-    return nbformat.read(NOTEBOOKS / name, as_version=4).cells
-
-
-def _markdown(name):
-    return "\n".join(c.source for c in _cells(name) if c.cell_type == "markdown")
 
 
 def test_the_collection_is_all_here():
@@ -36,7 +26,7 @@ def test_the_collection_is_all_here():
 
 @pytest.mark.parametrize("name", ALL)
 def test_every_cell_has_a_slide_type_and_the_title_and_sections_start_slides(name):
-    cells = _cells(name)
+    cells = read_cells(name)
     for i, cell in enumerate(cells):
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
         assert slide_type in SLIDE_TYPES, f"{name} cell {i} has slide type {slide_type!r}"
@@ -47,13 +37,13 @@ def test_every_cell_has_a_slide_type_and_the_title_and_sections_start_slides(nam
 
 @pytest.mark.parametrize("name", ALL)
 def test_the_goal_and_what_you_will_learn_come_first(name):
-    opening = _cells(name)[0].source
+    opening = read_cells(name)[0].source
     assert "What you will learn" in opening or "what you will learn" in opening.lower(), name
 
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_takeaways_and_an_answer_to_every_try_this_item(name):
-    text = _markdown(name)
+    text = markdown(name)
     assert "## Takeaways" in text and "## Try this" in text, name
     takeaways = text.split("## Takeaways", 1)[1].split("\n## ", 1)[0]
     assert 3 <= len(re.findall(r"^(?:\*|-|\d+\.) ", takeaways, flags=re.M)) <= 5, name
@@ -65,7 +55,7 @@ def test_takeaways_and_an_answer_to_every_try_this_item(name):
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_a_prediction_is_asked_before_the_cell_that_reveals_it(name):
-    cells = _cells(name)
+    cells = read_cells(name)
     asked = [i for i, c in enumerate(cells) if c.cell_type == "markdown"
              and re.search(r"(\*\*Predict\b|^#+ Predict\b)", c.source, flags=re.M)]
     assert asked, f"{name} asks for no prediction"
@@ -76,14 +66,14 @@ def test_a_prediction_is_asked_before_the_cell_that_reveals_it(name):
 
 @pytest.mark.parametrize("name", ALL)
 def test_the_books_symbols_are_never_declared_zero_based(name):
-    text = "\n".join(c.source for c in _cells(name)).lower()
+    text = "\n".join(c.source for c in read_cells(name)).lower()
     for phrase in ("counted from 0", "count from 0 in", "counts from 0 in everything"):
         assert phrase not in text, f"{name}: {phrase!r}"
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_no_line_of_code_or_print_is_wider_than_a_projected_screen(name):
-    for i, cell in enumerate(_cells(name)):
+    for i, cell in enumerate(read_cells(name)):
         if cell.cell_type != "code":
             continue
         lines = cell.source.splitlines()
@@ -100,7 +90,7 @@ def test_no_line_of_code_or_print_is_wider_than_a_projected_screen(name):
 def test_asserts_never_hide_in_cells_whose_output_is_not_compared(name):
     # nbval still runs an ignored cell, but a reader should see every claim checked where
     # its output is compared: timings and progress bars only.
-    for i, cell in enumerate(_cells(name)):
+    for i, cell in enumerate(read_cells(name)):
         if cell.cell_type == "code" and "NBVAL_IGNORE_OUTPUT" in cell.source:
             body = "\n".join(line for line in cell.source.splitlines()
                              if not line.lstrip().startswith("#"))

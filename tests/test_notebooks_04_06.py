@@ -5,12 +5,9 @@ notebooks must keep for a learner: the attempt cell is the stub (the checker say
 yet"), and the proof of BP3 and BP4 in 06 is collapsed and comes after the exercise asks for it.
 """
 import re
-from pathlib import Path
 
-import nbformat
 import pytest
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+from notebook_support import markdown, output_text, read_cells
 
 # notebook, the learner's function, the checker that runs it
 ATTEMPTS = [
@@ -19,23 +16,9 @@ ATTEMPTS = [
 ]
 
 
-def _cells(name):
-    return nbformat.read(NOTEBOOKS / name, as_version=4).cells
-
-
-def _output_text(cell):
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            parts.append(out.get("text", ""))
-        else:
-            parts.append(out.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
-
-
 @pytest.mark.parametrize("name, fn, checker", ATTEMPTS)
 def test_attempt_cell_is_the_stub_and_its_checker_says_not_attempted(name, fn, checker):
-    cells = _cells(name)
+    cells = read_cells(name)
     stubs = [i for i, c in enumerate(cells)
              if c.cell_type == "code" and f"def {fn}(" in c.source]
     assert len(stubs) == 1, f"{name}: expected one definition of {fn}"
@@ -43,11 +26,11 @@ def test_attempt_cell_is_the_stub_and_its_checker_says_not_attempted(name, fn, c
     assert 'raise NotImplementedError("replace this line with your code")' in stub.source
     check = cells[stubs[0] + 1]
     assert check.cell_type == "code" and f"{checker}({fn})" in check.source
-    assert "not attempted yet" in _output_text(check)
+    assert "not attempted yet" in output_text(check)
 
 
 def test_bp3_bp4_proof_is_collapsed_and_after_the_exercise():
-    cells = _cells("06_proofs.ipynb")
+    cells = read_cells("06_proofs.ipynb")
     sources = [c.source for c in cells]
     asked = next(i for i, s in enumerate(sources) if s.startswith("## Exercise: prove Equations"))
     attempt = next(i for i, s in enumerate(sources) if "def gradients_from_delta(" in s)
@@ -65,7 +48,7 @@ def test_bp3_bp4_proof_is_collapsed_and_after_the_exercise():
 def test_bp3_bp4_are_not_proved_before_06_asks(name):
     rates = (r"\partial z^l_j}{\partial b^l_j}", r"\partial z^l_j / \partial b^l_j",
              r"\partial z^l_j/\partial b^l_j", r"\partial z^l_j}{\partial w^l_{jk}}")
-    for cell in _cells(name):
+    for cell in read_cells(name):
         assert not any(r in cell.source for r in rates), cell.source[:200]
 
 
@@ -73,13 +56,9 @@ NAMES = ["04_four_equations.ipynb", "05_step_by_step.ipynb", "06_proofs.ipynb"]
 SOLUTIONS = "solutions/exercises_solutions.ipynb"
 
 
-def _markdown(name):
-    return "\n".join(c.source for c in _cells(name) if c.cell_type == "markdown")
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_takeaways_come_last_and_every_try_this_item_has_an_answer(name):
-    sources = [c.source for c in _cells(name)]
+    sources = [c.source for c in read_cells(name)]
     takeaways = next(i for i, s in enumerate(sources) if s.startswith("## Takeaways"))
     try_this = next(i for i, s in enumerate(sources) if s.startswith("## Try this"))
     assert takeaways < try_this and not any(s.startswith("## ") for s in sources[try_this + 1:])
@@ -91,7 +70,7 @@ def test_takeaways_come_last_and_every_try_this_item_has_an_answer(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_prediction_is_asked_right_before_the_cell_that_answers_it(name):
-    cells = _cells(name)
+    cells = read_cells(name)
     asked = [i for i, c in enumerate(cells)
              if c.cell_type == "markdown" and "**Predict.**" in c.source]
     assert asked, f"{name} asks for no prediction"
@@ -106,7 +85,7 @@ def test_every_prediction_is_asked_right_before_the_cell_that_answers_it(name):
 ])
 def test_the_link_to_the_worked_answer_names_its_section_exactly(name, section):
     # The link names the solutions' section and points at its anchor (JupyterLab's heading id).
-    headings = [c.source.splitlines()[0] for c in _cells(SOLUTIONS) if c.cell_type == "markdown"]
+    headings = [c.source.splitlines()[0] for c in read_cells(SOLUTIONS) if c.cell_type == "markdown"]
     assert f"## {section}" in headings
     anchor = section.replace(" ", "-")
-    assert f"[{section}]({SOLUTIONS}#{anchor})" in _markdown(name)
+    assert f"[{section}]({SOLUTIONS}#{anchor})" in markdown(name)

@@ -13,16 +13,14 @@ package rather than about backprop (so they are checked here, not in the noteboo
   with BP2 (07 shows that numerically; here it is checked on the records).
 """
 import re
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
+from notebook_support import markdown, output_text, read_cells
 
 import nbteach as nt
 from nbteach.backprop import BOOK_BACKPROP_SOURCE
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["07_algorithm_and_code", "08_matrix_minibatch", "09_why_fast"]
 LINES = BOOK_BACKPROP_SOURCE.splitlines()
 
@@ -34,30 +32,12 @@ ATTEMPTS = [
 ]
 
 
-def _cells(name):
-    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells
-
-
-def _markdown(name):
-    return "\n".join(c.source for c in _cells(name) if c.cell_type == "markdown")
-
-
-def _output_text(cell):
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            parts.append(out.get("text", ""))
-        else:
-            parts.append(out.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
-
-
 # ---- the shape of each notebook -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_prediction_is_asked_before_the_cell_that_answers_it(name):
-    cells = _cells(name)
+    cells = read_cells(name)
     asked = [i for i, c in enumerate(cells)
              if c.cell_type == "markdown" and c.source.startswith("### Predict")]
     assert asked, f"{name} asks for no prediction"
@@ -70,18 +50,18 @@ def test_each_prediction_is_asked_before_the_cell_that_answers_it(name):
 
 @pytest.mark.parametrize("name, fn, checker", ATTEMPTS)
 def test_attempt_cell_is_the_stub_and_its_checker_says_not_attempted(name, fn, checker):
-    cells = _cells(name)
+    cells = read_cells(name)
     stubs = [i for i, c in enumerate(cells) if c.cell_type == "code" and f"def {fn}(" in c.source]
     assert len(stubs) == 1, f"{name}: expected one definition of {fn}"
     assert 'raise NotImplementedError("replace this line with your code")' in cells[stubs[0]].source
     check = cells[stubs[0] + 1]
     assert check.cell_type == "code" and f"{checker}({fn})" in check.source
     assert "NBVAL_IGNORE_OUTPUT" not in check.source
-    assert "not attempted yet" in _output_text(check)
+    assert "not attempted yet" in output_text(check)
 
 
 def test_exercise_prompts_in_07_do_not_state_the_answers():
-    cells = _cells("07_algorithm_and_code")
+    cells = read_cells("07_algorithm_and_code")
     last_check = max(i for i, c in enumerate(cells) if "check_linear_neurons(" in c.source
                      and c.cell_type == "code")
     for cell in cells[:last_check]:
@@ -98,7 +78,7 @@ def test_the_checkers_docstrings_do_not_state_the_answers():
 
 
 def test_08_derives_the_problem_only_after_the_attempt():
-    cells = _cells("08_matrix_minibatch")
+    cells = read_cells("08_matrix_minibatch")
     attempt = next(i for i, c in enumerate(cells) if "def backprop_matrix(" in c.source)
     solved = [i for i, c in enumerate(cells) if "(A^{l-1})^T" in c.source]
     assert solved and min(solved) > attempt + 1
@@ -130,7 +110,7 @@ def test_the_tagged_lines_are_the_ones_notebook_07_names():
     expected = {**dict.fromkeys(range(8, 13), "feedforward"), 14: "BP1", 15: "BP1", 16: "BP3",
                 17: "BP4", **dict.fromkeys(range(24, 28), "BP2"), 28: "BP3", 29: "BP4"}
     assert tags == expected
-    text = _markdown("07_algorithm_and_code")
+    text = markdown("07_algorithm_and_code")
     for lines in ("Lines 8–12", "Lines 14–15", "Lines 16–17", "Lines 24–29", "lines 18–23"):
         assert lines in text
     assert all(LINES[n - 1].strip().startswith("#") for n in range(18, 24))   # the comment
